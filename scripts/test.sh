@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check a change must pass: formatting, lints, the tests of every crate, the
 # docs, the core's purity rule and a bounded fuzz run. Installs what it needs if missing.
-# Usage: scripts/test.sh
+# Usage: scripts/test.sh            (FUZZ_SECONDS=0 skips fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +25,13 @@ cargo test --workspace --release
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
+
+step "point location agrees with shapely (1,000,000 points x 2)"
+scripts/check-locate-vs-shapely.sh
+
+if [ "${FUZZ_SECONDS:-30}" != "0" ]; then
+  step "fuzz the parsers (${FUZZ_SECONDS:-30}s per target)"
+  scripts/fuzz.sh
+fi
 
 step "all checks passed"

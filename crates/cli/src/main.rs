@@ -3,6 +3,7 @@
 
 mod cmd;
 mod exit;
+mod progress;
 mod source;
 
 use clap::Parser;

@@ -6,3 +6,4 @@
 //! get the same answer.
 
 pub mod agreement;
+pub mod geo;

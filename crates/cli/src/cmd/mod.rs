@@ -2,6 +2,8 @@
 
 pub mod agreement;
 pub mod demo;
+pub mod locate;
+pub mod zones;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -38,11 +40,17 @@ pub enum Command {
     Agreement(agreement::AgreementCommand),
     /// Replay the 1953 armistice end to end (today: a summary of the agreement).
     Demo(demo::DemoArgs),
+    /// Where a position lies: zone, side, distance to the line, nearest marker.
+    Locate(locate::LocateArgs),
+    /// Export the zones, line and markers as GeoJSON for a GIS.
+    Zones(zones::ZonesArgs),
 }
 
 pub fn run(cli: Cli) -> Result<Code> {
     match cli.command {
         Command::Agreement(command) => agreement::run(command),
         Command::Demo(args) => demo::run(args),
+        Command::Zones(args) => zones::run(args),
+        Command::Locate(args) => locate::run(args),
     }
 }

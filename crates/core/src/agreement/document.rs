@@ -165,6 +165,20 @@ pub struct Line {
     /// What a user of the geometry should know: its source's precision, known gaps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Markers placed along the line, numbered from its first vertex to its last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markers: Option<Markers>,
+}
+
+/// How markers are placed along a line: a fixed number spread evenly from end to end,
+/// or one every `spacing_m` metres from the first vertex. Give one of the two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Markers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spacing_m: Option<f64>,
 }
 
 /// A zone: a band around a line, or an area drawn in a file.
@@ -210,6 +224,9 @@ pub struct Island {
     pub position: Position,
     pub held_by: Id,
     pub citation: Citation,
+    /// Land within this many metres of `position` belongs to the island; 3000 when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_m: Option<f64>,
 }
 
 /// A port of entry through which rotation and replacement must pass.

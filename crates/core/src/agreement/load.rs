@@ -222,7 +222,19 @@ impl Checker<'_> {
         }
         for line in &doc.lines {
             let at = self.at(line);
-            self.define("line", &mut ids.lines, &line.get_ref().id, at);
+            self.define("line", &mut ids.lines, &line.get_ref().id, at.clone());
+            if let Some(markers) = &line.get_ref().markers {
+                match (markers.count, markers.spacing_m) {
+                    (Some(count), None) if (2..=1_000_000).contains(&count) => {}
+                    (None, Some(spacing)) if spacing.is_finite() && spacing >= 1.0 => {}
+                    _ => self.invalid(
+                        at,
+                        "markers",
+                        "give either `count` (2 to 1000000 markers, spread end to end) or `spacing_m` (at least 1 metre)"
+                            .to_owned(),
+                    ),
+                }
+            }
         }
         if let Some(sea) = &doc.geography.sea_zone {
             self.define("zone", &mut ids.zones, sea, top.clone());
@@ -252,7 +264,12 @@ impl Checker<'_> {
         }
         for island in &doc.islands {
             let at = self.at(island);
-            self.define("place", &mut ids.places, &island.get_ref().id, at);
+            self.define("place", &mut ids.places, &island.get_ref().id, at.clone());
+            if let Some(radius) = island.get_ref().radius_m {
+                if !(radius.is_finite() && radius > 0.0 && radius <= 100_000.0) {
+                    self.invalid(at, "radius_m", format!("{radius} is not a radius in metres between 0 and 100000"));
+                }
+            }
         }
         for port in &doc.ports {
             let at = self.at(port);

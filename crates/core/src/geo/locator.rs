@@ -1,0 +1,335 @@
+//! Which zone a position is in, fast: a uniform grid over the zones' polygons. Most
+//! cells lie wholly inside one zone and answer with one lookup; a cell that a boundary
+//! crosses keeps the boundary's edges and which zones hold a reference point inside it,
+//! and answers by counting the edges crossed between that point and the query.
+//!
+//! The answer is exact for the polygons given (even-odd rule per zone, the first zone in
+//! order that contains the point), the same polygons `armistice zones` exports in the same
+//! order, so any GIS that reads the export agrees with it.
+
+use geo::Coord;
+
+use super::line_index::point_in_ring;
+use super::zones::ZoneSet;
+
+/// Index of a zone in [`ZoneSet::zones`].
+pub type ZoneIndex = u8;
+
+/// Cells along the longer side of the grid.
+const GRID_CELLS: usize = 1024;
+/// Cells per side of a block of the coarse table, as a power of two.
+const COARSE_SHIFT: usize = 2;
+
+/// A cell entry meaning "a boundary crosses this cell: look in `mixed`".
+const MIXED: u8 = u8::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    a: Coord<f64>,
+    b: Coord<f64>,
+    zone: u8,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MixedCell {
+    reference: Coord<f64>,
+    /// Bit z set: the reference point is inside zone z's polygons.
+    inside: u64,
+    first_edge: u32,
+    end_edge: u32,
+}
+
+/// A grid index over a [`ZoneSet`]; build once per agreement, then ask for millions of
+/// positions. `Sync`: share one between threads.
+#[derive(Debug, Clone)]
+pub struct Locator {
+    min: Coord<f64>,
+    max: Coord<f64>,
+    inv_cell_w: f64,
+    inv_cell_h: f64,
+    nx: usize,
+    ny: usize,
+    /// One byte a cell keeps the hot table small enough for the L2 cache: a zone, or MIXED.
+    cells: Vec<u8>,
+    /// For a MIXED cell, its index in `mixed`; read only for those cells.
+    mixed_of: Vec<u32>,
+    /// A coarser table, one entry per COARSE x COARSE block of cells: the zone when the
+    /// whole block is one zone, else MIXED. Small enough for the L1/L2 cache, it answers
+    /// most positions of a bulk run without touching `cells`.
+    coarse: Vec<u8>,
+    coarse_nx: usize,
+    mixed: Vec<MixedCell>,
+    edges: Vec<Edge>,
+    /// The zone for positions in no polygon (the sea).
+    outside: ZoneIndex,
+}
+
+/// The position of a reference point inside a cell, as fractions of its width and height.
+/// Odd fractions make it unlikely to sit exactly on an edge or a vertex.
+const REF_FX: f64 = 0.501_234_567;
+const REF_FY: f64 = 0.487_654_321;
+
+impl Locator {
+    /// Build the grid for `zones`.
+    pub fn new(zones: &ZoneSet) -> Self {
+        let outside = zones.zones.iter().position(|z| z.polygons.0.is_empty()).unwrap_or(zones.zones.len() - 1);
+        let mut all_edges = Vec::new();
+        for (z, zone) in zones.zones.iter().enumerate() {
+            for polygon in &zone.polygons.0 {
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    for w in ring.0.windows(2) {
+                        if w[0] != w[1] {
+                            all_edges.push(Edge { a: w[0], b: w[1], zone: z as u8 });
+                        }
+                    }
+                }
+            }
+        }
+        let (mut min, mut max) = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
+        for e in &all_edges {
+            for c in [e.a, e.b] {
+                min.x = min.x.min(c.x);
+                min.y = min.y.min(c.y);
+                max.x = max.x.max(c.x);
+                max.y = max.y.max(c.y);
+            }
+        }
+        if all_edges.is_empty() {
+            min = Coord { x: 0.0, y: 0.0 };
+            max = Coord { x: 1.0, y: 1.0 };
+        }
+        // A margin so that every polygon lies strictly inside the grid.
+        let (w, h) = ((max.x - min.x).max(1e-6), (max.y - min.y).max(1e-6));
+        min = Coord { x: min.x - w * 1e-3, y: min.y - h * 1e-3 };
+        max = Coord { x: max.x + w * 1e-3, y: max.y + h * 1e-3 };
+        let (w, h) = (max.x - min.x, max.y - min.y);
+        let (nx, ny) = if w >= h {
+            (GRID_CELLS, ((GRID_CELLS as f64 * h / w).ceil() as usize).max(1))
+        } else {
+            (((GRID_CELLS as f64 * w / h).ceil() as usize).max(1), GRID_CELLS)
+        };
+        let (cell_w, cell_h) = (w / nx as f64, h / ny as f64);
+
+        // Which edges touch which cells.
+        let mut per_cell: Vec<Vec<u32>> = vec![Vec::new(); nx * ny];
+        for (i, e) in all_edges.iter().enumerate() {
+            let cx0 = (((e.a.x.min(e.b.x) - min.x) / cell_w).floor().max(0.0) as usize).min(nx - 1);
+            let cx1 = (((e.a.x.max(e.b.x) - min.x) / cell_w).floor().max(0.0) as usize).min(nx - 1);
+            let cy0 = (((e.a.y.min(e.b.y) - min.y) / cell_h).floor().max(0.0) as usize).min(ny - 1);
+            let cy1 = (((e.a.y.max(e.b.y) - min.y) / cell_h).floor().max(0.0) as usize).min(ny - 1);
+            for cy in cy0..=cy1 {
+                for cx in cx0..=cx1 {
+                    let lo = Coord { x: min.x + cx as f64 * cell_w, y: min.y + cy as f64 * cell_h };
+                    let hi = Coord { x: lo.x + cell_w, y: lo.y + cell_h };
+                    if segment_touches_box(e.a, e.b, lo, hi) {
+                        per_cell[cy * nx + cx].push(i as u32);
+                    }
+                }
+            }
+        }
+
+        // Which zones hold each cell's reference point: one exact test at the first cell,
+        // then a walk from cell to cell, toggling a zone each time one of its edges lies
+        // between two neighbouring reference points.
+        let reference = |cx: usize, cy: usize| Coord {
+            x: min.x + (cx as f64 + REF_FX) * cell_w,
+            y: min.y + (cy as f64 + REF_FY) * cell_h,
+        };
+        let mut inside = vec![0u64; nx * ny];
+        inside[0] = exact_inside(zones, reference(0, 0));
+        for cy in 0..ny {
+            for cx in 0..nx {
+                let here = cy * nx + cx;
+                let (from, from_ref) = if cx > 0 {
+                    (here - 1, reference(cx - 1, cy))
+                } else if cy > 0 {
+                    (here - nx, reference(cx, cy - 1))
+                } else {
+                    continue;
+                };
+                let to_ref = reference(cx, cy);
+                let mut mask = inside[from];
+                let (a_edges, b_edges) = (&per_cell[from], &per_cell[here]);
+                for &e in a_edges.iter().chain(b_edges.iter().filter(|e| a_edges.binary_search(e).is_err())) {
+                    let edge = all_edges[e as usize];
+                    if crosses(from_ref, to_ref, edge.a, edge.b) {
+                        mask ^= 1 << edge.zone;
+                    }
+                }
+                inside[here] = mask;
+            }
+        }
+
+        let mut cells = Vec::with_capacity(nx * ny);
+        let mut mixed_of = vec![0u32; nx * ny];
+        let mut mixed = Vec::new();
+        let mut edges = Vec::new();
+        for cy in 0..ny {
+            for cx in 0..nx {
+                let here = cy * nx + cx;
+                if per_cell[here].is_empty() {
+                    cells.push(first_zone(inside[here], outside));
+                } else {
+                    let first_edge = edges.len() as u32;
+                    edges.extend(per_cell[here].iter().map(|&e| all_edges[e as usize]));
+                    cells.push(MIXED);
+                    mixed_of[here] = mixed.len() as u32;
+                    mixed.push(MixedCell {
+                        reference: reference(cx, cy),
+                        inside: inside[here],
+                        first_edge,
+                        end_edge: edges.len() as u32,
+                    });
+                }
+            }
+        }
+        let coarse_nx = nx.div_ceil(1 << COARSE_SHIFT);
+        let coarse_ny = ny.div_ceil(1 << COARSE_SHIFT);
+        let mut coarse = vec![MIXED; coarse_nx * coarse_ny];
+        for by in 0..coarse_ny {
+            for bx in 0..coarse_nx {
+                let mut value: Option<u8> = None;
+                let mut uniform = true;
+                for cy in (by << COARSE_SHIFT)..((by + 1) << COARSE_SHIFT).min(ny) {
+                    for cx in (bx << COARSE_SHIFT)..((bx + 1) << COARSE_SHIFT).min(nx) {
+                        let cell = cells[cy * nx + cx];
+                        uniform &= cell != MIXED && value.is_none_or(|v| v == cell);
+                        value = Some(cell);
+                    }
+                }
+                if uniform {
+                    coarse[by * coarse_nx + bx] = value.unwrap_or(MIXED);
+                }
+            }
+        }
+        Self {
+            min,
+            max,
+            coarse,
+            coarse_nx,
+            inv_cell_w: 1.0 / cell_w,
+            inv_cell_h: 1.0 / cell_h,
+            nx,
+            ny,
+            cells,
+            mixed_of,
+            mixed,
+            edges,
+            outside: outside as ZoneIndex,
+        }
+    }
+
+    /// The zone a position (degrees) is in.
+    #[inline]
+    pub fn zone_at(&self, lon: f64, lat: f64) -> ZoneIndex {
+        if !(lon >= self.min.x && lon < self.max.x && lat >= self.min.y && lat < self.max.y) {
+            return self.outside;
+        }
+        let cx = (((lon - self.min.x) * self.inv_cell_w) as usize).min(self.nx - 1);
+        let cy = (((lat - self.min.y) * self.inv_cell_h) as usize).min(self.ny - 1);
+        let here = cy * self.nx + cx;
+        let cell = self.cells[here];
+        if cell != MIXED {
+            return cell;
+        }
+        let m = &self.mixed[self.mixed_of[here] as usize];
+        let point = Coord { x: lon, y: lat };
+        let mut mask = m.inside;
+        for edge in &self.edges[m.first_edge as usize..m.end_edge as usize] {
+            if crosses(m.reference, point, edge.a, edge.b) {
+                mask ^= 1 << edge.zone;
+            }
+        }
+        first_zone(mask, self.outside as usize)
+    }
+
+    /// Zones for many positions at once, written into `out` (same length as `positions`).
+    ///
+    /// The small coarse table answers most positions from the L1/L2 cache; the rest take
+    /// the full path.
+    pub fn zones_at(&self, positions: &[[f64; 2]], out: &mut [ZoneIndex]) {
+        let (min_x, min_y, max_x, max_y) = (self.min.x, self.min.y, self.max.x, self.max.y);
+        let (nx, ny) = (self.nx, self.ny);
+        for (p, o) in positions.iter().zip(out.iter_mut()) {
+            let (lon, lat) = (p[0], p[1]);
+            let inside = lon >= min_x && lon < max_x && lat >= min_y && lat < max_y;
+            let cx = (((lon - min_x) * self.inv_cell_w) as usize).min(nx - 1);
+            let cy = (((lat - min_y) * self.inv_cell_h) as usize).min(ny - 1);
+            let block = (cy >> COARSE_SHIFT) * self.coarse_nx + (cx >> COARSE_SHIFT);
+            let quick = if inside { self.coarse[block] } else { self.outside };
+            *o = if quick != MIXED { quick } else { self.zone_at(lon, lat) };
+        }
+    }
+
+    /// Cells in the grid, and how many of them a boundary crosses.
+    pub fn stats(&self) -> (usize, usize, usize) {
+        (self.cells.len(), self.mixed.len(), self.edges.len())
+    }
+}
+
+fn first_zone(mask: u64, outside: usize) -> ZoneIndex {
+    if mask == 0 { outside as ZoneIndex } else { mask.trailing_zeros() as ZoneIndex }
+}
+
+/// Exact membership of one point in every zone, by even-odd ray casting over all rings.
+fn exact_inside(zones: &ZoneSet, p: Coord<f64>) -> u64 {
+    let mut mask = 0u64;
+    for (z, zone) in zones.zones.iter().enumerate() {
+        let mut inside = false;
+        for polygon in &zone.polygons.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                if point_in_ring(&ring.0, p.x, p.y) {
+                    inside = !inside;
+                }
+            }
+        }
+        if inside {
+            mask |= 1 << z;
+        }
+    }
+    mask
+}
+
+#[inline]
+fn orient(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> f64 {
+    (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+}
+
+/// Whether segment p-q crosses edge a-b. Endpoints of the edge on the line p-q count as
+/// on its positive side, so two edges meeting at a vertex on p-q count once or not at all,
+/// as parity needs.
+#[inline]
+fn crosses(p: Coord<f64>, q: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {
+    let side_a = orient(p, q, a) >= 0.0;
+    let side_b = orient(p, q, b) >= 0.0;
+    if side_a == side_b {
+        return false;
+    }
+    let side_p = orient(a, b, p);
+    let side_q = orient(a, b, q);
+    (side_p > 0.0) != (side_q > 0.0)
+}
+
+/// Whether segment a-b touches the closed box lo-hi (Liang-Barsky clipping).
+fn segment_touches_box(a: Coord<f64>, b: Coord<f64>, lo: Coord<f64>, hi: Coord<f64>) -> bool {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [(-dx, a.x - lo.x), (dx, hi.x - a.x), (-dy, a.y - lo.y), (dy, hi.y - a.y)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+            if t0 > t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
