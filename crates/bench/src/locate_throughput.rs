@@ -1,9 +1,11 @@
 //! Classify a file of points into zone ids with the built-in agreement's locator, timing
 //! one thread and all threads, for `bench/locate/run.sh` to put beside shapely.
 //!
-//! Usage: locate-throughput POINTS.f64 OUT.u8 [REPEAT]
+//! ```text
+//! locate-throughput POINTS.f64 OUT.u8 [REPEAT]
 //!   POINTS.f64  little-endian f64 pairs (lon, lat)
 //!   OUT.u8      one byte per point: the index of its zone in the printed `zones` list
+//! ```
 //! Prints one JSON object: points, zones, build_seconds and the best time per thread count.
 
 use std::time::Instant;

@@ -201,6 +201,10 @@ fn help_teaches_each_command() {
         vec!["agreement", "show", "--help"],
         vec!["agreement", "check", "--help"],
         vec!["demo", "--help"],
+        vec!["locate", "--help"],
+        vec!["zones", "--help"],
+        vec!["track", "--help"],
+        vec!["demarcate", "--help"],
     ] {
         let output = armistice(&args);
         assert_eq!(output.status.code(), Some(0));
@@ -209,4 +213,176 @@ fn help_teaches_each_command() {
         let name = format!("help_{}", words.join("_"));
         insta::assert_snapshot!(name, stdout(&output));
     }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("armistice-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[derive(Debug, Deserialize)]
+struct LocateJson {
+    zone: String,
+    zones: Vec<String>,
+    side: Option<String>,
+    distance_m: f64,
+    marker: Option<MarkerJson>,
+    water: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct MarkerJson {
+    number: u32,
+    distance_m: f64,
+}
+
+#[test]
+fn locate_one_position_as_json() {
+    // Seoul: south of the line, held by the UN Command, about 40 km from the line.
+    let output = armistice(&["locate", "126.978", "37.566", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let place: LocateJson = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((place.zone.as_str(), place.side.as_deref(), place.water), ("south", Some("unc"), false));
+    assert_eq!(place.zones, ["south"]);
+    assert!((-50_000.0..-30_000.0).contains(&place.distance_m), "{}", place.distance_m);
+    let marker = place.marker.unwrap();
+    assert!((1..=1292).contains(&marker.number) && marker.distance_m >= place.distance_m.abs() - 1.0);
+    // The sea has no side.
+    let output = armistice(&["locate", "130.5", "38.0", "--json"]);
+    let place: LocateJson = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((place.zone.as_str(), place.side, place.water), ("sea", None, true));
+    // Off the globe is a usage error.
+    let output = armistice(&["locate", "200", "38"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("longitude 200 is outside"), "{}", stderr(&output));
+}
+
+#[test]
+fn locate_streams_csv_ndjson_and_geojson_and_names_bad_rows() {
+    let dir = temp_dir("locate");
+    let csv = dir.join("in.csv");
+    std::fs::write(
+        &csv,
+        "id,lon,lat,note\n1,126.978,37.566,seoul\n2,abc,38,bad\n3,125.754,39.039,\"pyongyang, north\"\n4,200,1,x\n",
+    )
+    .unwrap();
+    let out = dir.join("out.csv");
+    let output = armistice(&["locate", "--input", csv.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("in.csv:3: skipped: longitude `abc` is not a number"), "{err}");
+    assert!(err.contains("in.csv:5: skipped: longitude 200 is outside"), "{err}");
+    assert!(err.contains("2 located, 2 skipped"), "{err}");
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let zone = headers.iter().position(|h| h == "zone").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((&rows[0][0], &rows[0][zone], &rows[0][3]), ("1", "south", "seoul"));
+    assert_eq!((&rows[1][0], &rows[1][zone], &rows[1][3]), ("3", "north", "pyongyang, north"));
+
+    let ndjson = dir.join("in.ndjson");
+    std::fs::write(&ndjson, "{\"id\":\"a\",\"lon\":127.0,\"lat\":38.3}\nnot json\n{\"position\":[129.0,35.1]}\n")
+        .unwrap();
+    let output = armistice(&["locate", "--input", ndjson.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["location"]["zone"], "north");
+    assert_eq!(lines[1]["location"]["side"], "unc");
+    assert!(stderr(&output).contains("in.ndjson:2: skipped: not JSON"));
+
+    let geojson = dir.join("in.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"name":"Kaesong"},"geometry":{"type":"Point","coordinates":[126.555,37.971]}},
+            {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}"#,
+    )
+    .unwrap();
+    let output = armistice(&["locate", "--input", geojson.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let collection: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(collection["features"].as_array().unwrap().len(), 1);
+    assert_eq!(collection["features"][0]["properties"]["location"]["zone"], "north");
+    assert!(stderr(&output).contains("feature 1: skipped: a LineString geometry"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn zones_writes_geojson_a_gis_can_open() {
+    let dir = temp_dir("zones");
+    let out = dir.join("zones.geojson");
+    let output = armistice(&["zones", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let collection: geojson::FeatureCollection = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let kind = |f: &geojson::Feature| f.property("kind").and_then(|k| k.as_str()).unwrap_or("").to_owned();
+    let zones: Vec<String> = collection
+        .features
+        .iter()
+        .filter(|f| kind(f) == "zone")
+        .map(|f| f.property("id").unwrap().as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(zones, ["han-river-estuary", "dmz-north", "dmz-south", "south", "north"]);
+    assert_eq!(collection.features.iter().filter(|f| kind(f) == "marker").count(), 1292);
+    assert_eq!(collection.features.iter().filter(|f| kind(f) == "port").count(), 10);
+    assert_eq!(collection.features.iter().filter(|f| kind(f) == "line").count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn track_lists_crossings_with_times() {
+    let dir = temp_dir("track");
+    let input = dir.join("tracks.csv");
+    std::fs::write(
+        &input,
+        "track,time,lon,lat\nF-86,1953-08-01T10:00:00+09:00,127.0,38.1\nF-86,1953-08-01T10:10:00+09:00,127.0,38.5\nF-86,not a time,127,38\n",
+    )
+    .unwrap();
+    let output = armistice(&["track", "--input", input.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kinds: Vec<String> = report["crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!("{} {}->{}", c["kind"].as_str().unwrap(), c["from"].as_str().unwrap(), c["to"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["zone south->dmz-south", "zone dmz-south->dmz-north", "line unc->kpa-cpv", "zone dmz-north->north"]
+    );
+    assert_eq!(report["rejected"][0]["line"], 4);
+    let at = report["crossings"][2]["at"].as_str().unwrap();
+    assert!(at.starts_with("1953-08-01T10:0"), "{at}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn demarcate_writes_an_agreement_the_other_commands_accept() {
+    let dir = temp_dir("demarcate");
+    // A front along 38.2 N from 127.0 to 127.6 E, both sides 1 km off it.
+    let mut csv = String::from("lon,lat,side\n");
+    for k in 0..=600 {
+        let lon = 127.0 + f64::from(k) * 0.001;
+        csv.push_str(&format!("{lon:.4},38.2090,north\n{lon:.4},38.1910,south\n"));
+    }
+    let contact = dir.join("contact.csv");
+    std::fs::write(&contact, csv).unwrap();
+    let out = dir.join("derived");
+    let output = armistice(&["demarcate", "--contact", contact.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("between north (left) and south (right)"), "{}", stderr(&output));
+    let output = armistice(&["agreement", "check", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = armistice(&["locate", "127.3", "38.2005", "--json", "--agreement", out.to_str().unwrap()]);
+    let place: LocateJson = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(place.zone, "buffer-north");
+    assert!((place.distance_m - 55.0).abs() < 30.0, "{}", place.distance_m);
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use armistice_core::agreement::document::{Commission, CommissionKind, LineSide};
 use armistice_core::agreement::{Agreement, AgreementError, load};
+use armistice_core::geo::{ZoneKind, ZoneSet};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
@@ -56,7 +57,19 @@ pub fn run(command: AgreementCommand) -> Result<Code> {
 
 fn show(args: ShowArgs) -> Result<Code> {
     let agreement = load_agreement(args.agreement.as_deref())?;
-    let view = AgreementView::from(&agreement);
+    let mut view = AgreementView::from(&agreement);
+    // Zones need a demarcation line; an agreement without one still shows.
+    if let Ok(zones) = ZoneSet::build(&agreement) {
+        view.dmz_area_km2 = zones.buffer_area_km2.map(|a| round(a, 1));
+        let halves: Vec<f64> = zones
+            .zones
+            .iter()
+            .filter(|z| matches!(z.kind, ZoneKind::BufferHalf { .. }))
+            .filter_map(|z| zones.area_km2(&z.id))
+            .collect();
+        view.dmz_land_area_km2 = (!halves.is_empty()).then(|| round(halves.iter().sum(), 1));
+        view.markers = zones.markers.len();
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&view).context("writing JSON")?);
     } else {
@@ -140,6 +153,11 @@ struct AgreementView {
     parties: Vec<PartyView>,
     neutral_nations: Vec<NeutralView>,
     mdl_length_km: Option<f64>,
+    /// The band of the agreed width around the line, before clipping to land (km²).
+    dmz_area_km2: Option<f64>,
+    /// The same band on land, outside drawn areas such as the estuary (km²).
+    dmz_land_area_km2: Option<f64>,
+    markers: usize,
     lines: Vec<LineView>,
     zones: Vec<ZoneView>,
     islands: Vec<PlaceView>,
@@ -342,6 +360,9 @@ impl From<&Agreement> for AgreementView {
                     nominated_by: n.get_ref().nominated_by.as_ref().map(ToString::to_string),
                 })
                 .collect(),
+            dmz_area_km2: None,
+            dmz_land_area_km2: None,
+            markers: 0,
             mdl_length_km: agreement
                 .demarcation_line()
                 .and_then(|(id, _)| agreement.line_length_km(id))
@@ -529,6 +550,14 @@ fn render_text(view: &AgreementView) -> String {
     }
     if let Some(source) = &view.geometry_source {
         let _ = writeln!(w, "  geometry: {source}");
+    }
+    if let Some(area) = view.dmz_area_km2 {
+        let land = view
+            .dmz_land_area_km2
+            .map(|a| format!(", {a:.1} km² of it on land outside the estuary"))
+            .unwrap_or_default();
+        let _ =
+            writeln!(w, "  DMZ: {area:.1} km² within the agreed distance of the line{land}; {} markers", view.markers);
     }
     let _ = writeln!(w, "\nZones");
     for zone in &view.zones {

@@ -1,8 +1,10 @@
 //! The command line: one module per subcommand, each a thin call into the core.
 
 pub mod agreement;
+pub mod demarcate;
 pub mod demo;
 pub mod locate;
+pub mod track;
 pub mod zones;
 
 use anyhow::Result;
@@ -42,6 +44,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Where a position lies: zone, side, distance to the line, nearest marker.
     Locate(locate::LocateArgs),
+    /// Where and when tracks crossed the line and zone boundaries.
+    Track(track::TrackArgs),
+    /// Derive the demarcation line from the line of contact.
+    Demarcate(demarcate::DemarcateArgs),
     /// Export the zones, line and markers as GeoJSON for a GIS.
     Zones(zones::ZonesArgs),
 }
@@ -52,5 +58,7 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Demo(args) => demo::run(args),
         Command::Zones(args) => zones::run(args),
         Command::Locate(args) => locate::run(args),
+        Command::Track(args) => track::run(args),
+        Command::Demarcate(args) => demarcate::run(args),
     }
 }

@@ -324,8 +324,11 @@ pub fn demarcate(
     // Smoothing cuts each corner by a quarter of its segments: densify first, so that a
     // corner of the front is rounded over a few hundred metres, not kilometres.
     let simplified = main.simplify(options.simplify_m);
-    let drawn =
-        geo::Euclidean.densify(&simplified, options.smoothing_step_m).chaikin_smoothing(options.smoothing_rounds);
+    let drawn = geo::Euclidean
+        .densify(&simplified, options.smoothing_step_m)
+        .chaikin_smoothing(options.smoothing_rounds)
+        // Smoothing leaves runs of nearly collinear vertices: a metre's tolerance drops them.
+        .simplify(1.0);
     let mut degrees: Vec<Coord<f64>> = drawn.0.iter().map(|&c| unproject(c)).collect();
     if let Some(land) = land {
         // Rivers and estuaries cut land polygons near a front: a vertex counts as on land

@@ -249,15 +249,29 @@ impl Locator {
     /// the full path.
     pub fn zones_at(&self, positions: &[[f64; 2]], out: &mut [ZoneIndex]) {
         let (min_x, min_y, max_x, max_y) = (self.min.x, self.min.y, self.max.x, self.max.y);
-        let (nx, ny) = (self.nx, self.ny);
-        for (p, o) in positions.iter().zip(out.iter_mut()) {
-            let (lon, lat) = (p[0], p[1]);
-            let inside = lon >= min_x && lon < max_x && lat >= min_y && lat < max_y;
-            let cx = (((lon - min_x) * self.inv_cell_w) as usize).min(nx - 1);
-            let cy = (((lat - min_y) * self.inv_cell_h) as usize).min(ny - 1);
-            let block = (cy >> COARSE_SHIFT) * self.coarse_nx + (cx >> COARSE_SHIFT);
-            let quick = if inside { self.coarse[block] } else { self.outside };
-            *o = if quick != MIXED { quick } else { self.zone_at(lon, lat) };
+        let (inv_w, inv_h) = (self.inv_cell_w, self.inv_cell_h);
+        let coarse = &self.coarse[..];
+        let coarse_nx = self.coarse_nx;
+        let outside = self.outside;
+        let mut deferred: Vec<u16> = Vec::new();
+        for (ps, os) in positions.chunks(4096).zip(out.chunks_mut(4096)) {
+            for (i, (p, o)) in ps.iter().zip(os.iter_mut()).enumerate() {
+                let (lon, lat) = (p[0], p[1]);
+                let inside = lon >= min_x && lon < max_x && lat >= min_y && lat < max_y;
+                // Inside the grid both are in range, so the saturating casts never saturate.
+                let cx = ((lon - min_x) * inv_w) as usize >> COARSE_SHIFT;
+                let cy = ((lat - min_y) * inv_h) as usize >> COARSE_SHIFT;
+                let quick = if inside { coarse.get(cy * coarse_nx + cx).copied().unwrap_or(MIXED) } else { outside };
+                *o = quick;
+                if quick == MIXED {
+                    deferred.push(i as u16);
+                }
+            }
+            for &k in &deferred {
+                let k = usize::from(k);
+                os[k] = self.zone_at(ps[k][0], ps[k][1]);
+            }
+            deferred.clear();
         }
     }
 

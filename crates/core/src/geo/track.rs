@@ -126,7 +126,32 @@ pub fn crossings(atlas: &Atlas, track: &[TrackPoint]) -> Vec<Crossing> {
             t0 = t1;
         }
         found.sort_by(|x, y| x.0.total_cmp(&y.0));
-        out.extend(found.into_iter().map(|(_, c)| c));
+        out.extend(merge_slivers(found, length_m).into_iter().map(|(_, c)| c));
+    }
+    out
+}
+
+/// Polygons that meet along a shared edge can leave a gap or overlap of a few
+/// millimetres between them, which a track "crosses" twice in a row. Zone crossings
+/// closer together than this along the track are one crossing.
+const SLIVER_M: f64 = 0.05;
+
+fn merge_slivers(found: Vec<(f64, Crossing)>, length_m: f64) -> Vec<(f64, Crossing)> {
+    let mut out: Vec<(f64, Crossing)> = Vec::new();
+    for (t, crossing) in found {
+        if let CrossingKind::Zone { to_zone, .. } = &crossing.kind {
+            let previous_zone = out.iter().rposition(|(_, c)| matches!(c.kind, CrossingKind::Zone { .. }));
+            if let Some(k) = previous_zone.filter(|&k| (t - out[k].0) * length_m < SLIVER_M) {
+                if let CrossingKind::Zone { from_zone, to_zone: last_to } = &mut out[k].1.kind {
+                    *last_to = to_zone.clone();
+                    if from_zone == last_to {
+                        out.remove(k);
+                    }
+                }
+                continue;
+            }
+        }
+        out.push((t, crossing));
     }
     out
 }

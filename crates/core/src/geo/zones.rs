@@ -142,10 +142,15 @@ impl ZoneSet {
             }
             let on_land = band.intersection(&land).difference(&areas).difference(&band_on_land);
             band_on_land = band_on_land.union(&on_land);
-            for (half_id, line_side, plane) in [
-                (&buffer.left_half, LineSide::Left, &left_half_plane),
-                (&buffer.right_half, LineSide::Right, &right_half_plane),
-            ] {
+            // Past the band's round ends, with room to spare.
+            let reach = (buffer.half_width_m / 111_000.0 * 1.5).max(0.05);
+            let (left_plane, right_plane) = (
+                half_plane_reaching(buffer_line, LineSide::Left, reach),
+                half_plane_reaching(buffer_line, LineSide::Right, reach),
+            );
+            for (half_id, line_side, plane) in
+                [(&buffer.left_half, LineSide::Left, &left_plane), (&buffer.right_half, LineSide::Right, &right_plane)]
+            {
                 let side = if line_side == LineSide::Left { &left_side } else { &right_side };
                 zones.push(Zone {
                     id: half_id.to_string(),
@@ -358,6 +363,13 @@ fn union_all(polygons: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
 /// The plane on one side of the line, the line extended at both ends along its end
 /// segments: a point's side of the line is the side of this curve it is on.
 pub fn half_plane(line: &LineString<f64>, side: LineSide) -> Polygon<f64> {
+    half_plane_reaching(line, side, RAY_DEGREES)
+}
+
+/// The same, reaching only `reach` degrees past the line's ends and to its side. Overlay
+/// works on a grid scaled to its operands' extent, so a small half-plane splits the band
+/// around the line to the millimetre where a continent-sized one leaves metre gaps.
+fn half_plane_reaching(line: &LineString<f64>, side: LineSide, reach: f64) -> Polygon<f64> {
     let pts = &line.0;
     let n = pts.len();
     let unit = |from: Coord<f64>, to: Coord<f64>| {
@@ -367,15 +379,16 @@ pub fn half_plane(line: &LineString<f64>, side: LineSide) -> Polygon<f64> {
     };
     let start_dir = unit(pts[1], pts[0]);
     let end_dir = unit(pts[n - 2], pts[n - 1]);
-    let start = Coord { x: pts[0].x + start_dir.x * RAY_DEGREES, y: pts[0].y + start_dir.y * RAY_DEGREES };
-    let end = Coord { x: pts[n - 1].x + end_dir.x * RAY_DEGREES, y: pts[n - 1].y + end_dir.y * RAY_DEGREES };
+    let start = Coord { x: pts[0].x + start_dir.x * reach, y: pts[0].y + start_dir.y * reach };
+    let end = Coord { x: pts[n - 1].x + end_dir.x * reach, y: pts[n - 1].y + end_dir.y * reach };
     // Close the polygon far out on the chosen side of the chord from start to end.
     let chord = unit(start, end);
     let normal = match side {
         LineSide::Left => Coord { x: -chord.y, y: chord.x },
         LineSide::Right => Coord { x: chord.y, y: -chord.x },
     };
-    let far = 4.0 * RAY_DEGREES;
+    let span = ((end.x - start.x).powi(2) + (end.y - start.y).powi(2)).sqrt();
+    let far = 4.0 * reach + span;
     let mut ring = vec![start];
     ring.extend(pts.iter().copied());
     ring.push(end);
