@@ -1,7 +1,9 @@
-//! Which zone a position is in, fast: a uniform grid over the zones' polygons. Most
-//! cells lie wholly inside one zone and answer with one lookup; a cell that a boundary
-//! crosses keeps the boundary's edges and which zones hold a reference point inside it,
-//! and answers by counting the edges crossed between that point and the query.
+//! Which zone a position is in, fast: a uniform grid over the zones' polygons, read
+//! through a coarse table of 4 x 4 blocks of cells. Most blocks lie wholly inside one
+//! zone and answer with one lookup in a table small enough for the cache; a block that a
+//! boundary crosses keeps its 16 cells; a cell that a boundary crosses keeps the
+//! boundary's edges and which zones hold a reference point inside it, and answers by
+//! counting the edges crossed between that point and the query.
 //!
 //! The answer is exact for the polygons given (even-odd rule per zone, the first zone in
 //! order that contains the point), the same polygons `armistice zones` exports in the same
@@ -20,8 +22,12 @@ const GRID_CELLS: usize = 1024;
 /// Cells per side of a block of the coarse table, as a power of two.
 const COARSE_SHIFT: usize = 2;
 
-/// A cell entry meaning "a boundary crosses this cell: look in `mixed`".
-const MIXED: u8 = u8::MAX;
+/// Cells per block of the coarse table.
+const BLOCK_CELLS: usize = 1 << (2 * COARSE_SHIFT);
+
+/// In a table entry, this bit means "not one zone: the rest is an index" (into `blocks`
+/// for the coarse table, into `mixed` for a block's cells). Without it, the entry is a zone.
+const SPLIT: u32 = 1 << 31;
 
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -49,15 +55,14 @@ pub struct Locator {
     inv_cell_h: f64,
     nx: usize,
     ny: usize,
-    /// One byte a cell keeps the hot table small enough for the L2 cache: a zone, or MIXED.
-    cells: Vec<u8>,
-    /// For a MIXED cell, its index in `mixed`; read only for those cells.
-    mixed_of: Vec<u32>,
-    /// A coarser table, one entry per COARSE x COARSE block of cells: the zone when the
-    /// whole block is one zone, else MIXED. Small enough for the L1/L2 cache, it answers
-    /// most positions of a bulk run without touching `cells`.
-    coarse: Vec<u8>,
-    coarse_nx: usize,
+    /// One entry per block of 4 x 4 cells, with a border of the outside zone all round:
+    /// the block's zone, or SPLIT | index into `blocks`.
+    coarse: Vec<u32>,
+    coarse_stride: usize,
+    coarse_rows: usize,
+    /// The cells of blocks a boundary crosses, row by row: a zone, or SPLIT | index into
+    /// `mixed`. One cache line each.
+    blocks: Vec<[u32; BLOCK_CELLS]>,
     mixed: Vec<MixedCell>,
     edges: Vec<Edge>,
     /// The zone for positions in no polygon (the sea).
@@ -160,59 +165,65 @@ impl Locator {
             }
         }
 
-        let mut cells = Vec::with_capacity(nx * ny);
-        let mut mixed_of = vec![0u32; nx * ny];
+        // Cells: a zone, or SPLIT | index of their MixedCell.
         let mut mixed = Vec::new();
         let mut edges = Vec::new();
+        let mut cell_value = vec![0u32; nx * ny];
         for cy in 0..ny {
             for cx in 0..nx {
                 let here = cy * nx + cx;
-                if per_cell[here].is_empty() {
-                    cells.push(first_zone(inside[here], outside));
+                cell_value[here] = if per_cell[here].is_empty() {
+                    u32::from(first_zone(inside[here], outside))
                 } else {
                     let first_edge = edges.len() as u32;
                     edges.extend(per_cell[here].iter().map(|&e| all_edges[e as usize]));
-                    cells.push(MIXED);
-                    mixed_of[here] = mixed.len() as u32;
                     mixed.push(MixedCell {
                         reference: reference(cx, cy),
                         inside: inside[here],
                         first_edge,
                         end_edge: edges.len() as u32,
                     });
-                }
+                    SPLIT | (mixed.len() as u32 - 1)
+                };
             }
         }
-        let coarse_nx = nx.div_ceil(1 << COARSE_SHIFT);
-        let coarse_ny = ny.div_ceil(1 << COARSE_SHIFT);
-        let mut coarse = vec![MIXED; coarse_nx * coarse_ny];
+
+        // Blocks: one zone, or their 16 cells. Cells past the grid's edge are outside.
+        let side = 1usize << COARSE_SHIFT;
+        let (coarse_nx, coarse_ny) = (nx.div_ceil(side), ny.div_ceil(side));
+        let (coarse_stride, coarse_rows) = (coarse_nx + 2, coarse_ny + 2);
+        let mut coarse = vec![outside as u32; coarse_stride * coarse_rows];
+        let mut blocks: Vec<[u32; BLOCK_CELLS]> = Vec::new();
         for by in 0..coarse_ny {
             for bx in 0..coarse_nx {
-                let mut value: Option<u8> = None;
-                let mut uniform = true;
-                for cy in (by << COARSE_SHIFT)..((by + 1) << COARSE_SHIFT).min(ny) {
-                    for cx in (bx << COARSE_SHIFT)..((bx + 1) << COARSE_SHIFT).min(nx) {
-                        let cell = cells[cy * nx + cx];
-                        uniform &= cell != MIXED && value.is_none_or(|v| v == cell);
-                        value = Some(cell);
+                let mut cells = [outside as u32; BLOCK_CELLS];
+                for (k, cell) in cells.iter_mut().enumerate() {
+                    let (cx, cy) =
+                        ((bx << COARSE_SHIFT) + (k & (side - 1)), (by << COARSE_SHIFT) + (k >> COARSE_SHIFT));
+                    if cx < nx && cy < ny {
+                        *cell = cell_value[cy * nx + cx];
                     }
                 }
-                if uniform {
-                    coarse[by * coarse_nx + bx] = value.unwrap_or(MIXED);
-                }
+                let uniform = cells.iter().all(|&c| c == cells[0] && c & SPLIT == 0);
+                coarse[(by + 1) * coarse_stride + bx + 1] = if uniform {
+                    cells[0]
+                } else {
+                    blocks.push(cells);
+                    SPLIT | (blocks.len() as u32 - 1)
+                };
             }
         }
         Self {
             min,
             max,
-            coarse,
-            coarse_nx,
             inv_cell_w: 1.0 / cell_w,
             inv_cell_h: 1.0 / cell_h,
             nx,
             ny,
-            cells,
-            mixed_of,
+            coarse,
+            coarse_stride,
+            coarse_rows,
+            blocks,
             mixed,
             edges,
             outside: outside as ZoneIndex,
@@ -227,12 +238,16 @@ impl Locator {
         }
         let cx = (((lon - self.min.x) * self.inv_cell_w) as usize).min(self.nx - 1);
         let cy = (((lat - self.min.y) * self.inv_cell_h) as usize).min(self.ny - 1);
-        let here = cy * self.nx + cx;
-        let cell = self.cells[here];
-        if cell != MIXED {
-            return cell;
+        let block = self.coarse[((cy >> COARSE_SHIFT) + 1) * self.coarse_stride + (cx >> COARSE_SHIFT) + 1];
+        if block & SPLIT == 0 {
+            return block as ZoneIndex;
         }
-        let m = &self.mixed[self.mixed_of[here] as usize];
+        let side = 1usize << COARSE_SHIFT;
+        let cell = self.blocks[(block & !SPLIT) as usize][((cy & (side - 1)) << COARSE_SHIFT) + (cx & (side - 1))];
+        if cell & SPLIT == 0 {
+            return cell as ZoneIndex;
+        }
+        let m = &self.mixed[(cell & !SPLIT) as usize];
         let point = Coord { x: lon, y: lat };
         let mut mask = m.inside;
         for edge in &self.edges[m.first_edge as usize..m.end_edge as usize] {
@@ -245,40 +260,53 @@ impl Locator {
 
     /// Zones for many positions at once, written into `out` (same length as `positions`).
     ///
-    /// The small coarse table answers most positions from the L1/L2 cache; the rest take
-    /// the full path.
+    /// Blocks of positions go through three tight loops: block indices into the coarse
+    /// table (branch-free arithmetic the compiler vectorises; positions off the grid clamp
+    /// onto the table's border, which holds the outside zone), one byte load each, and the
+    /// full path for the few positions whose block a boundary crosses.
     pub fn zones_at(&self, positions: &[[f64; 2]], out: &mut [ZoneIndex]) {
-        let (min_x, min_y, max_x, max_y) = (self.min.x, self.min.y, self.max.x, self.max.y);
-        let (inv_w, inv_h) = (self.inv_cell_w, self.inv_cell_h);
-        let coarse = &self.coarse[..];
-        let coarse_nx = self.coarse_nx;
-        let outside = self.outside;
-        let mut deferred: Vec<u16> = Vec::new();
-        for (ps, os) in positions.chunks(4096).zip(out.chunks_mut(4096)) {
-            for (i, (p, o)) in ps.iter().zip(os.iter_mut()).enumerate() {
-                let (lon, lat) = (p[0], p[1]);
-                let inside = lon >= min_x && lon < max_x && lat >= min_y && lat < max_y;
-                // Inside the grid both are in range, so the saturating casts never saturate.
-                let cx = ((lon - min_x) * inv_w) as usize >> COARSE_SHIFT;
-                let cy = ((lat - min_y) * inv_h) as usize >> COARSE_SHIFT;
-                let quick = if inside { coarse.get(cy * coarse_nx + cx).copied().unwrap_or(MIXED) } else { outside };
-                *o = quick;
-                if quick == MIXED {
-                    deferred.push(i as u16);
-                }
+        const BLOCK: usize = 512;
+        let scale = (1usize << COARSE_SHIFT) as f64;
+        let (inv_w, inv_h) = (self.inv_cell_w / scale, self.inv_cell_h / scale);
+        // Block column 1 starts at min.x: column 0 and the last column are the border.
+        let (x0, y0) = (self.min.x - 1.0 / inv_w, self.min.y - 1.0 / inv_h);
+        let stride = self.coarse_stride;
+        let (max_col, max_row) = ((stride - 1) as f64, (self.coarse_rows - 1) as f64);
+        let table = &self.coarse[..];
+        let mut index = [0u32; BLOCK];
+        let mut entry = [0u32; BLOCK];
+        for (ps, os) in positions.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+            for (p, i) in ps.iter().zip(index.iter_mut()) {
+                // `max`/`min` also send NaN to the border (f64::max ignores NaN).
+                let col = ((p[0] - x0) * inv_w).max(0.0).min(max_col);
+                let row = ((p[1] - y0) * inv_h).max(0.0).min(max_row);
+                *i = floor_small(row) * stride as u32 + floor_small(col);
             }
-            for &k in &deferred {
-                let k = usize::from(k);
-                os[k] = self.zone_at(ps[k][0], ps[k][1]);
+            for (e, &i) in entry.iter_mut().zip(index.iter()) {
+                *e = table.get(i as usize).copied().unwrap_or(SPLIT);
             }
-            deferred.clear();
+            for ((p, o), &e) in ps.iter().zip(os.iter_mut()).zip(entry.iter()) {
+                *o = if e & SPLIT == 0 { e as ZoneIndex } else { self.zone_at(p[0], p[1]) };
+            }
         }
     }
 
-    /// Cells in the grid, and how many of them a boundary crosses.
+    /// Cells in the grid, how many a boundary crosses, and the edges they keep.
     pub fn stats(&self) -> (usize, usize, usize) {
-        (self.cells.len(), self.mixed.len(), self.edges.len())
+        (self.nx * self.ny, self.mixed.len(), self.edges.len())
     }
+}
+
+/// The floor of `x` for 0 <= x < 2^31, by the float-rounding trick: adding 1.5 * 2^52
+/// puts the integer part in the low mantissa bits. Plain adds and bit casts vectorise
+/// where a saturating float-to-integer cast does not. At an exact integer the result may
+/// be one less; a position exactly on the border of two table entries is then read from
+/// the neighbour, which answers the same (neighbouring entries without a boundary
+/// between them hold the same zone, and one with a boundary takes the exact path).
+#[inline(always)]
+fn floor_small(x: f64) -> u32 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    (x - 0.5 + MAGIC).to_bits() as u32
 }
 
 fn first_zone(mask: u64, outside: usize) -> ZoneIndex {
