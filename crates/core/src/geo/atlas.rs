@@ -70,6 +70,12 @@ impl Atlas {
             zones.push(buffer_id.as_str());
         }
         for (id, ilon, ilat, radius) in &self.islands {
+            // A degree of latitude is at least 110.5 km: most positions are ruled out here.
+            if (lat - ilat).abs() * 110_500.0 > *radius
+                || (lon - ilon).abs() * 110_500.0 * ilat.to_radians().cos() > radius * 1.01
+            {
+                continue;
+            }
             let projection = TransverseMercator::new(*ilon, *ilat);
             let (x, y) = projection.forward(lon, lat);
             if (x * x + y * y).sqrt() <= *radius {
