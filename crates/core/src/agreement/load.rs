@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::document::{AgreementDocument, FORMAT, LineKind, Provision};
 use super::error::{AgreementError, AgreementErrors};
 use super::geometry::{read_line, read_polygons};
-use super::location::Location;
+use super::location::{LineStarts, Location};
 use super::rule::Target;
 use super::values::Id;
 
@@ -117,7 +117,7 @@ pub fn load(files: &dyn AgreementFiles) -> Result<Agreement, AgreementErrors> {
         }]));
     };
     let document = parse_document(text).map_err(|e| AgreementErrors(vec![e]))?;
-    let mut checker = Checker { text, errors: Vec::new() };
+    let mut checker = Checker { text, lines: LineStarts::new(text), errors: Vec::new() };
     let ids = checker.collect_ids(&document);
     checker.check_references(&document, &ids);
     let (effective_at, deadlines) = checker.resolve_deadlines(&document);
@@ -166,12 +166,13 @@ struct Ids {
 
 struct Checker<'a> {
     text: &'a str,
+    lines: LineStarts,
     errors: Vec<AgreementError>,
 }
 
 impl Checker<'_> {
     fn at<T>(&self, item: &Spanned<T>) -> Location {
-        Location::at_span(AGREEMENT_FILE, self.text, Some(item.span()))
+        self.lines.locate(AGREEMENT_FILE, self.text, item.span().start)
     }
 
     fn invalid(&mut self, at: Location, field: &str, message: String) {

@@ -37,6 +37,29 @@ impl Location {
     }
 }
 
+/// Where each line of a text starts, so that many offsets can be turned into locations
+/// without rescanning the text each time.
+#[derive(Debug, Clone)]
+pub struct LineStarts {
+    starts: Vec<usize>,
+}
+
+impl LineStarts {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { starts }
+    }
+
+    /// The same as [`Location::at_offset`], in logarithmic time.
+    pub fn locate(&self, file: &str, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = String::from_utf8_lossy(&text.as_bytes()[start..offset]).chars().count() + 1;
+        Location { file: file.to_owned(), line: Some(line), column: Some(column) }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -64,5 +87,15 @@ mod tests {
         }
         assert_eq!(Location::at_offset("f.toml", text, 6).to_string(), "f.toml:2:1");
         assert_eq!(Location::file("f.toml").to_string(), "f.toml");
+        let starts = LineStarts::new(text);
+        for offset in 0..=text.len() + 2 {
+            if text.is_char_boundary(offset.min(text.len())) {
+                assert_eq!(
+                    starts.locate("f.toml", text, offset),
+                    Location::at_offset("f.toml", text, offset),
+                    "{offset}"
+                );
+            }
+        }
     }
 }
