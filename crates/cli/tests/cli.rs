@@ -205,6 +205,7 @@ fn help_teaches_each_command() {
         vec!["zones", "--help"],
         vec!["track", "--help"],
         vec!["demarcate", "--help"],
+        vec!["check", "--help"],
     ] {
         let output = armistice(&args);
         assert_eq!(output.status.code(), Some(0));

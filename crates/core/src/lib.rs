@@ -7,3 +7,4 @@
 
 pub mod agreement;
 pub mod geo;
+pub mod rules;

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each a thin call into the core.
 
 pub mod agreement;
+pub mod check;
 pub mod demarcate;
 pub mod demo;
 pub mod locate;
@@ -40,6 +41,8 @@ pub enum Command {
     /// Show or check an agreement: parties, times, lines, zones, provisions.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
+    /// Check reports against the agreement: findings with their citations.
+    Check(check::CheckArgs),
     /// Replay the 1953 armistice end to end (today: a summary of the agreement).
     Demo(demo::DemoArgs),
     /// Where a position lies: zone, side, distance to the line, nearest marker.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> Result<Code> {
     match cli.command {
         Command::Agreement(command) => agreement::run(command),
         Command::Demo(args) => demo::run(args),
+        Command::Check(args) => check::run(args),
         Command::Zones(args) => zones::run(args),
         Command::Locate(args) => locate::run(args),
         Command::Track(args) => track::run(args),

@@ -1,0 +1,799 @@
+//! The rules engine: every provision a report can show broken, driven by the agreement's
+//! typed rules. Reports are taken in order of observation (ties by id), so the findings
+//! never depend on the order reports arrived in.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, FixedOffset};
+
+use super::finding::{Finding, stable_id};
+use super::incidents::{self, Incident};
+use super::report::{Category, Direction, Event, Report};
+use crate::agreement::rule::{Role, Rule};
+use crate::agreement::{Agreement, Citation, Position};
+use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
+
+/// How far from the coast "contiguous waters" reach when the agreement does not say:
+/// 12 nautical miles, the territorial sea of the law of the sea (our assumption).
+const DEFAULT_CONTIGUOUS_M: f64 = 22_224.0;
+
+fn role_matches(role: Role, category: Category) -> bool {
+    matches!(
+        (role, category),
+        (Role::Military, Category::Military)
+            | (Role::CivilAdministration, Category::CivilAdministration)
+            | (Role::Relief, Category::Relief)
+            | (Role::CivilPolice, Category::CivilPolice)
+            | (Role::Commission, Category::Commission)
+            | (Role::Salvage, Category::Salvage)
+    )
+}
+
+/// A place a report puts something, located.
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    at: DateTime<FixedOffset>,
+    position: Position,
+    zone: u8,
+}
+
+/// Running totals the stateful rules keep.
+#[derive(Debug, Default)]
+struct State {
+    /// (citation, side) -> persons of the limited role in the zone now.
+    headcount: BTreeMap<(String, String), i64>,
+    /// (side, year, month) -> personnel admitted by rotation.
+    rotation_month: BTreeMap<(String, i32, u32), u64>,
+    /// side -> (admitted, departed) since the effective time; reports of the current day.
+    rotation_balance: BTreeMap<String, (u64, u64)>,
+    /// (side, item type) -> (in, out).
+    materiel_balance: BTreeMap<(String, String), (u64, u64)>,
+    /// Day (in the agreement's offset) whose balance is open, with its reports by side.
+    open_day: Option<(i32, u32, u32)>,
+    day_reports: BTreeMap<String, Vec<usize>>,
+    day_materiel: BTreeMap<(String, String), Vec<usize>>,
+    /// The incident of each report (in evaluation order), and the incidents.
+    incident_of: Vec<usize>,
+    incidents: Vec<Incident>,
+}
+
+impl State {
+    /// Give the findings from `from` on that have none the incident of report `index`.
+    /// (Day balances, closed while a later report is evaluated, attach their own first.)
+    fn attach(&self, out: &mut [Finding], from: usize, index: usize) {
+        let Some(incident) = self.incident_of.get(index).and_then(|&k| self.incidents.get(k)) else { return };
+        for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
+            finding.incident.clone_from(&incident.id);
+            finding.sources = incident.sources;
+            finding.nationalities.clone_from(&incident.nationalities);
+        }
+    }
+}
+
+/// Checks reports against an agreement.
+#[derive(Debug)]
+pub struct Checker<'a> {
+    agreement: &'a Agreement,
+    atlas: &'a Atlas,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(agreement: &'a Agreement, atlas: &'a Atlas) -> Self {
+        Self { agreement, atlas }
+    }
+
+    /// Zone indices that count as being in zone `id` (the zone, or the halves of a band).
+    fn zone_mask(&self, id: &str) -> u64 {
+        let mut mask = 0;
+        for (i, zone) in self.atlas.zones.zones.iter().enumerate() {
+            let half_of = matches!(&zone.kind, ZoneKind::BufferHalf { buffer_id, .. } if buffer_id == id);
+            if zone.id == id || half_of {
+                mask |= 1 << i;
+            }
+        }
+        mask
+    }
+
+    fn spots(&self, report: &Report) -> Vec<Spot> {
+        report
+            .places()
+            .into_iter()
+            .map(|(at, position)| Spot { at, position, zone: self.atlas.zone_index(position.lon, position.lat) })
+            .collect()
+    }
+
+    fn zone_id(&self, spot: &Spot) -> String {
+        self.atlas.zone(spot.zone).id.clone()
+    }
+
+    /// Hours from the effective time, for reasons.
+    fn hours_after_effective(&self, at: DateTime<FixedOffset>) -> f64 {
+        (at - self.agreement.effective_at()).num_seconds() as f64 / 3600.0
+    }
+
+    /// Whether `spot` lies in the other side's contiguous waters: sea on that side of
+    /// the line, within `reach_m` of that side's land.
+    fn in_other_waters(&self, spot: &Spot, side: &str, reach_m: f64) -> bool {
+        use geo::{Closest, ClosestPoint, Distance, Haversine, Point};
+        let zone = self.atlas.zone(spot.zone);
+        if zone.kind != ZoneKind::Sea {
+            return false;
+        }
+        let here = Point::new(spot.position.lon, spot.position.lat);
+        self.atlas.zones.zones.iter().filter(|z| z.kind == ZoneKind::Territory && z.side.as_deref() != Some(side)).any(
+            |z| match z.polygons.closest_point(&here) {
+                Closest::Intersection(p) | Closest::SinglePoint(p) => Haversine.distance(here, p) <= reach_m,
+                Closest::Indeterminate => false,
+            },
+        )
+    }
+
+    fn in_other_territory(&self, spot: &Spot, side: &str) -> bool {
+        let zone = self.atlas.zone(spot.zone);
+        zone.kind == ZoneKind::Territory && zone.side.as_deref().is_some_and(|s| s != side)
+    }
+
+    /// Check every report; return the findings in order of time, then citation.
+    pub fn check(&self, reports: &[Report]) -> Vec<Finding> {
+        let mut order: Vec<usize> = (0..reports.len()).collect();
+        order.sort_by(|&a, &b| {
+            (reports[a].observed_at.start(), &reports[a].id).cmp(&(reports[b].observed_at.start(), &reports[b].id))
+        });
+        let sorted: Vec<Report> = order.iter().map(|&i| reports[i].clone()).collect();
+        let (incidents, incident_of) = incidents::group(&sorted);
+        let mut out = Vec::new();
+        let mut state = State { incidents, incident_of, ..State::default() };
+        let provisions = self.agreement.provisions();
+        for (i, report) in sorted.iter().enumerate() {
+            let spots = self.spots(report);
+            for provision in &provisions {
+                let before = out.len();
+                self.evaluate(provision.citation.clone(), &provision.rule, &sorted, i, &spots, &mut state, &mut out);
+                state.attach(&mut out, before, i);
+            }
+        }
+        self.close_day(&sorted, &mut state, &mut out);
+        let mut out = merge_corroborated(out);
+        out.sort_by(|a, b| (a.at, &a.citation, &a.id).cmp(&(b.at, &b.citation, &b.id)));
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)] // the evaluation context, passed flat for speed
+    fn finding(
+        &self,
+        citation: Citation,
+        rule: &'static str,
+        responsible: Option<&str>,
+        reports: Vec<String>,
+        at: DateTime<FixedOffset>,
+        position: Option<Position>,
+        zone: Option<String>,
+        reason: String,
+    ) -> Finding {
+        let at_text = at.to_rfc3339();
+        let citation_text = citation.to_string();
+        let mut parts: Vec<&str> = vec![&citation_text, rule, &at_text];
+        parts.extend(reports.iter().map(String::as_str));
+        Finding {
+            id: stable_id("f", &parts),
+            citation,
+            rule,
+            responsible: responsible.map(str::to_owned),
+            reports,
+            at,
+            position,
+            zone,
+            reason,
+            incident: String::new(),
+            sources: 0,
+            nationalities: Vec::new(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one match over the rule kinds
+    fn evaluate(
+        &self,
+        citation: Citation,
+        rule: &Rule,
+        reports: &[Report],
+        index: usize,
+        spots: &[Spot],
+        state: &mut State,
+        out: &mut Vec<Finding>,
+    ) {
+        let report = &reports[index];
+        let start = report.observed_at.start();
+        let id = vec![report.id.clone()];
+        let instant = |anchor: &str| self.agreement.instant(anchor);
+        match (rule, &report.event) {
+            (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
+                let Some(from) = instant(r.from.as_str()) else { return };
+                if start < from {
+                    return;
+                }
+                let side = side.as_deref();
+                match &r.zone {
+                    None => out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        side,
+                        id,
+                        start,
+                        report.position,
+                        spots.first().map(|s| self.zone_id(s)),
+                        format!(
+                            "{act} by {} {:.1} h after the effective time; {citation} ends all hostilities from then",
+                            side.unwrap_or("an unidentified side"),
+                            self.hours_after_effective(start)
+                        ),
+                    )),
+                    Some(zone) => {
+                        let mask = self.zone_mask(zone.as_str());
+                        let origin_spot =
+                            origin.map(|p| Spot { at: start, position: p, zone: self.atlas.zone_index(p.lon, p.lat) });
+                        let hit = spots.iter().chain(origin_spot.iter()).find(|s| mask & (1 << s.zone) != 0);
+                        if let Some(spot) = hit {
+                            let role =
+                                if origin_spot.is_some_and(|o| o.zone == spot.zone && o.position == spot.position) {
+                                    "from"
+                                } else {
+                                    "within or against"
+                                };
+                            out.push(self.finding(
+                                citation.clone(),
+                                rule.kind(),
+                                side,
+                                id,
+                                start,
+                                Some(spot.position),
+                                Some(self.zone_id(spot)),
+                                format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot)),
+                            ));
+                        }
+                    }
+                }
+            }
+            (Rule::LineCrossing(r), Event::Crossing { side, count, category, authorization: None })
+                if start >= self.agreement.effective_at() =>
+            {
+                out.push(self.finding(
+                    citation.clone(),
+                    rule.kind(),
+                    Some(side),
+                    id,
+                    start,
+                    report.position,
+                    spots.first().map(|s| self.zone_id(s)),
+                    format!(
+                        "{count} {} of {side} crossed {} without an authorization from {}; {citation} requires one",
+                        category_words(*category),
+                        r.line,
+                        r.authorized_by
+                    ),
+                ));
+            }
+            (
+                Rule::LineCrossing(r),
+                Event::Personnel { side, count, authorization: None, .. } | Event::Vehicle { side, count, .. },
+            ) if report.track.len() >= 2 && start >= self.agreement.effective_at() => {
+                let track: Vec<TrackPoint> = report
+                    .track
+                    .iter()
+                    .map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat })
+                    .collect();
+                let crossed = crossings(self.atlas, &track)
+                    .into_iter()
+                    .find(|c| matches!(c.kind, crate::geo::CrossingKind::Line { .. }));
+                if let Some(c) = crossed {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        c.at,
+                        Some(Position { lon: c.lon, lat: c.lat }),
+                        None,
+                        format!("a track of {count} of {side} crossed {} at {} without an authorization from {}; {citation} requires one", r.line, c.at.to_rfc3339(), r.authorized_by),
+                    ));
+                }
+            }
+            (
+                Rule::ZoneEntry(r),
+                Event::ZoneEntry { side, count, category, direction: Direction::In, authorization, .. },
+            ) => {
+                let allowed = r.allowed.iter().any(|role| role_matches(*role, *category));
+                if !allowed && authorization.is_none() && start >= self.agreement.effective_at() {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        start,
+                        report.position,
+                        spots.first().map(|s| self.zone_id(s)),
+                        format!(
+                            "{count} {} of {side} entered {} with no authorization from {}; {citation} admits only {}",
+                            category_words(*category),
+                            r.zone,
+                            r.authorized_by,
+                            roles_words(&r.allowed)
+                        ),
+                    ));
+                }
+            }
+            (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
+                if role_matches(r.role, *category) =>
+            {
+                let key = (citation.to_string(), side.clone());
+                let before = *state.headcount.get(&key).unwrap_or(&0);
+                let now = match direction {
+                    Direction::In => before + i64::from(*count),
+                    Direction::Out => (before - i64::from(*count)).max(0),
+                };
+                state.headcount.insert(key, now);
+                if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        start,
+                        report.position,
+                        Some(r.zone.to_string()),
+                        format!(
+                            "{now} {} of {side} in {} at once; {citation} allows {}",
+                            category_words(*category),
+                            r.zone,
+                            r.max_per_side
+                        ),
+                    ));
+                }
+            }
+            (Rule::HeadcountLimit(r), Event::Personnel { side, count, category, .. })
+                if role_matches(r.role, *category) && *count > r.max_per_side =>
+            {
+                let mask = self.zone_mask(r.zone.as_str());
+                if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        start,
+                        Some(spot.position),
+                        Some(self.zone_id(spot)),
+                        format!(
+                            "{count} {} of {side} seen in {} at once; {citation} allows {}",
+                            category_words(*category),
+                            r.zone,
+                            r.max_per_side
+                        ),
+                    ));
+                }
+            }
+            (
+                Rule::ArmedPersonnel(r),
+                Event::Personnel { side, count, category, armed: true, authorization: None, .. },
+            ) if *category != Category::Military && !r.allowed.iter().any(|role| role_matches(*role, *category)) => {
+                let mask = self.zone_mask(r.zone.as_str());
+                if start >= self.agreement.effective_at() {
+                    if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
+                        out.push(self.finding(
+                            citation.clone(),
+                            rule.kind(),
+                            Some(side),
+                            id,
+                            start,
+                            Some(spot.position),
+                            Some(self.zone_id(spot)),
+                            format!(
+                                "{count} armed {} of {side} in {}; {citation} allows arms there only to {}",
+                                category_words(*category),
+                                self.zone_id(spot),
+                                roles_words(&r.allowed)
+                            ),
+                        ));
+                    }
+                }
+            }
+            (Rule::Withdrawal(r), Event::Personnel { side, category, unit, .. })
+                if !r.exempt.iter().any(|role| role_matches(*role, *category)) =>
+            {
+                self.withdrawal(citation, rule, r, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
+            }
+            (Rule::Withdrawal(r), Event::Vehicle { side, military: true, .. }) => {
+                self.withdrawal(citation, rule, r, report, spots, side, "military vehicle", out);
+            }
+            (Rule::HazardRemoval(r), Event::Hazard { side, hazard, removed: false }) => {
+                let (Some(deadline), mask) = (instant(r.remove_by.as_str()), self.zone_mask(r.zone.as_str())) else {
+                    return;
+                };
+                if start > deadline {
+                    if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
+                        let days = (start - deadline).num_hours() as f64 / 24.0;
+                        out.push(self.finding(
+                            citation.clone(),
+                            rule.kind(),
+                            Some(side),
+                            id,
+                            start,
+                            Some(spot.position),
+                            Some(self.zone_id(spot)),
+                            format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339()),
+                        ));
+                    }
+                }
+            }
+            (
+                Rule::IslandEvacuation(r),
+                Event::Personnel { side, category: Category::Military, .. }
+                | Event::Vehicle { side, military: true, .. },
+            ) => {
+                let Some(deadline) = instant(r.deadline.as_str()) else { return };
+                if start > deadline {
+                    if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
+                        out.push(self.finding(
+                            citation.clone(),
+                            rule.kind(),
+                            Some(side),
+                            id,
+                            start,
+                            Some(spot.position),
+                            Some(self.zone_id(spot)),
+                            format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0),
+                        ));
+                    }
+                }
+            }
+            (
+                Rule::GroundForces(r),
+                Event::Personnel { side, category: Category::Military, .. }
+                | Event::Vehicle { side, military: true, .. },
+            ) if r.other_side_territory => {
+                let Some(from) = instant(r.from.as_str()) else { return };
+                if start >= from {
+                    if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
+                        out.push(self.finding(
+                            citation.clone(),
+                            rule.kind(),
+                            Some(side),
+                            id,
+                            start,
+                            Some(spot.position),
+                            Some(self.zone_id(spot)),
+                            format!(
+                                "ground forces of {side} in {}, the other side's area; {citation}",
+                                self.zone_id(spot)
+                            ),
+                        ));
+                    }
+                }
+            }
+            (Rule::Airspace(r), Event::Aircraft { side, military: true, aircraft_type }) => {
+                let Some(from) = instant(r.from.as_str()) else { return };
+                let zones: u64 = r.zones.iter().map(|z| self.zone_mask(z.as_str())).fold(0, |a, b| a | b);
+                let offends = |s: &Spot| {
+                    zones & (1 << s.zone) != 0
+                        || (r.other_side_territory && self.in_other_territory(s, side))
+                        || (r.other_side_waters && self.in_other_waters(s, side, DEFAULT_CONTIGUOUS_M))
+                };
+                let mut candidates: Vec<Spot> = spots.iter().filter(|s| s.at >= from && offends(s)).copied().collect();
+                if report.track.len() >= 2 {
+                    let track: Vec<TrackPoint> = report
+                        .track
+                        .iter()
+                        .map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat })
+                        .collect();
+                    for c in crossings(self.atlas, &track) {
+                        if let crate::geo::CrossingKind::Zone { to_zone, .. } = &c.kind {
+                            let Some(idx) = self.atlas.zones.zones.iter().position(|z| &z.id == to_zone) else {
+                                continue;
+                            };
+                            let spot =
+                                Spot { at: c.at, position: Position { lon: c.lon, lat: c.lat }, zone: idx as u8 };
+                            if spot.at >= from && offends(&spot) {
+                                candidates.push(spot);
+                            }
+                        }
+                    }
+                }
+                let first = candidates.into_iter().min_by_key(|s| s.at);
+                if let Some(spot) = first {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        spot.at,
+                        Some(spot.position),
+                        Some(self.zone_id(&spot)),
+                        format!(
+                            "military aircraft{} of {side} over {}; {citation} forbids it",
+                            aircraft_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+                            self.zone_id(&spot)
+                        ),
+                    ));
+                }
+            }
+            (Rule::NavalForces(r), Event::Vessel { side, naval: true, blockading, vessel_type }) => {
+                let Some(from) = instant(r.from.as_str()) else { return };
+                if start < from {
+                    return;
+                }
+                let zones: u64 = r.zones.iter().map(|z| self.zone_mask(z.as_str())).fold(0, |a, b| a | b);
+                let reach = r.contiguous_waters_m.unwrap_or(DEFAULT_CONTIGUOUS_M);
+                let within = spots.iter().find(|s| {
+                    zones & (1 << s.zone) != 0 || (r.other_side_waters && self.in_other_waters(s, side, reach))
+                });
+                let name = vessel_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                if *blockading && r.no_blockade {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id.clone(),
+                        start,
+                        report.position,
+                        spots.first().map(|s| self.zone_id(s)),
+                        format!("naval vessel{name} of {side} blockading; {citation} forbids a blockade of any kind"),
+                    ));
+                }
+                if let Some(spot) = within {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id,
+                        spot.at,
+                        Some(spot.position),
+                        Some(self.zone_id(spot)),
+                        format!(
+                            "naval vessel{name} of {side} in {} within {:.0} km of the other side's coast; {citation}",
+                            self.zone_id(spot),
+                            reach / 1000.0
+                        ),
+                    ));
+                }
+            }
+            (Rule::Rotation(r), Event::Rotation { side, port, direction, count }) => {
+                if start < self.agreement.effective_at() {
+                    return;
+                }
+                self.roll_day(reports, start, state, out);
+                if r.ports_of_entry_only && !self.is_port_of(port, side) {
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id.clone(), start, report.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                }
+                let balance = state.rotation_balance.entry(side.clone()).or_default();
+                match direction {
+                    Direction::In => balance.0 += u64::from(*count),
+                    Direction::Out => balance.1 += u64::from(*count),
+                }
+                state.day_reports.entry(side.clone()).or_default().push(index);
+                if *direction == Direction::In {
+                    let local = start.with_timezone(&self.agreement.signed_at().timezone());
+                    let month = state.rotation_month.entry((side.clone(), local.year(), local.month())).or_default();
+                    let before = *month;
+                    *month += u64::from(*count);
+                    let cap = u64::from(r.monthly_cap_per_side);
+                    if *month > cap && before <= cap {
+                        out.push(self.finding(
+                            citation.clone(),
+                            rule.kind(),
+                            Some(side),
+                            id,
+                            start,
+                            report.position,
+                            None,
+                            format!(
+                                "{} personnel of {side} admitted in {}-{:02}; {citation} allows {cap} a calendar month",
+                                *month,
+                                local.year(),
+                                local.month()
+                            ),
+                        ));
+                    }
+                }
+            }
+            (Rule::Replacement(r), Event::Materiel { side, port, direction, category, item_type, quantity })
+                if r.categories.iter().any(|c| c == category) =>
+            {
+                if start < self.agreement.effective_at() {
+                    return;
+                }
+                self.roll_day(reports, start, state, out);
+                if r.ports_of_entry_only && !self.is_port_of(port, side) {
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id, start, report.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                }
+                let key = (side.clone(), item_type.clone());
+                let balance = state.materiel_balance.entry(key.clone()).or_default();
+                match direction {
+                    Direction::In => balance.0 += u64::from(*quantity),
+                    Direction::Out => balance.1 += u64::from(*quantity),
+                }
+                state.day_materiel.entry(key).or_default().push(index);
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // the evaluation context
+    fn withdrawal(
+        &self,
+        citation: Citation,
+        rule: &Rule,
+        r: &crate::agreement::rule::Withdrawal,
+        report: &Report,
+        spots: &[Spot],
+        side: &str,
+        what: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(deadline) = self.agreement.instant(r.deadline.as_str()) else { return };
+        let mask = self.zone_mask(r.zone.as_str());
+        let late = spots.iter().find(|s| s.at > deadline && mask & (1 << s.zone) != 0);
+        if let Some(spot) = late {
+            let allowed = (deadline - self.agreement.effective_at()).num_seconds() as f64 / 3600.0;
+            out.push(self.finding(
+                citation.clone(),
+                rule.kind(),
+                Some(side),
+                vec![report.id.clone()],
+                spot.at,
+                Some(spot.position),
+                Some(self.zone_id(spot)),
+                format!(
+                    "{what} of {side} in {} {:.0} h after the effective time; {citation} allows {allowed:.0} h",
+                    self.zone_id(spot),
+                    self.hours_after_effective(spot.at)
+                ),
+            ));
+        }
+    }
+
+    fn is_port_of(&self, port: &str, side: &str) -> bool {
+        self.agreement
+            .document
+            .ports
+            .iter()
+            .any(|p| p.get_ref().id.as_str() == port && p.get_ref().side.as_str() == side)
+    }
+
+    /// Balances are judged at the end of each day, so that arrivals reported before the
+    /// same day's departures are not taken for reinforcement.
+    fn roll_day(&self, reports: &[Report], at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
+        let local = at.with_timezone(&self.agreement.signed_at().timezone());
+        let day = (local.year(), local.month(), local.day());
+        if state.open_day.is_some_and(|d| d != day) {
+            self.close_day(reports, state, out);
+        }
+        state.open_day = Some(day);
+    }
+
+    fn close_day(&self, reports: &[Report], state: &mut State, out: &mut Vec<Finding>) {
+        let provisions = self.agreement.provisions();
+        let rotation = provisions.iter().find_map(|p| match &p.rule {
+            Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
+            _ => None,
+        });
+        let replacement = provisions.iter().find_map(|p| match &p.rule {
+            Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
+            _ => None,
+        });
+        let day_reports = std::mem::take(&mut state.day_reports);
+        if let Some(citation) = rotation {
+            for (side, indices) in day_reports {
+                let (admitted, departed) = state.rotation_balance.get(&side).copied().unwrap_or_default();
+                if admitted > departed {
+                    let last_index = indices[indices.len() - 1];
+                    let last = &reports[last_index];
+                    out.push(self.finding(
+                        citation.clone(),
+                        "rotation",
+                        Some(&side),
+                        indices.iter().map(|&i| reports[i].id.clone()).collect(),
+                        last.observed_at.start(),
+                        None,
+                        None,
+                        format!("{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"),
+                    ));
+                    let n = out.len();
+                    state.attach(out, n - 1, last_index);
+                    // Counted once: the excess stands until departures catch up.
+                    state.rotation_balance.insert(side, (admitted, admitted));
+                }
+            }
+        }
+        let day_materiel = std::mem::take(&mut state.day_materiel);
+        if let Some(citation) = replacement {
+            for (key, indices) in day_materiel {
+                let (brought, removed) = state.materiel_balance.get(&key).copied().unwrap_or_default();
+                if brought > removed {
+                    let last_index = indices[indices.len() - 1];
+                    let last = &reports[last_index];
+                    out.push(self.finding(
+                        citation.clone(),
+                        "replacement",
+                        Some(&key.0),
+                        indices.iter().map(|&i| reports[i].id.clone()).collect(),
+                        last.observed_at.start(),
+                        None,
+                        None,
+                        format!("{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only", key.1, key.0),
+                    ));
+                    let n = out.len();
+                    state.attach(out, n - 1, last_index);
+                    state.materiel_balance.insert(key, (brought, brought));
+                }
+            }
+        }
+        state.open_day = None;
+    }
+}
+
+/// Reports of one incident that show the same provision broken are one finding with all
+/// their reports: the earliest report's time, place and reason stand for it.
+fn merge_corroborated(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut by_key: BTreeMap<(String, &'static str, String), usize> = BTreeMap::new();
+    for finding in findings {
+        let key = (finding.citation.to_string(), finding.rule, finding.incident.clone());
+        match by_key.get(&key) {
+            Some(&k) if !finding.incident.is_empty() => {
+                let kept = &mut merged[k];
+                for report in finding.reports {
+                    if !kept.reports.contains(&report) {
+                        kept.reports.push(report);
+                    }
+                }
+            }
+            _ => {
+                by_key.insert(key, merged.len());
+                merged.push(finding);
+            }
+        }
+    }
+    for finding in &mut merged {
+        if finding.reports.len() > 1 {
+            let citation = finding.citation.to_string();
+            let at = finding.at.to_rfc3339();
+            let mut parts: Vec<&str> = vec![&citation, finding.rule, &at];
+            parts.extend(finding.reports.iter().map(String::as_str));
+            finding.id = stable_id("f", &parts);
+        }
+    }
+    merged
+}
+
+fn category_words(category: Category) -> &'static str {
+    match category {
+        Category::Military => "military personnel",
+        Category::CivilAdministration => "civil-administration personnel",
+        Category::Relief => "relief personnel",
+        Category::CivilPolice => "civil police",
+        Category::Commission => "commission personnel",
+        Category::Salvage => "salvage personnel",
+        Category::Civilian => "civilians",
+    }
+}
+
+fn roles_words(roles: &[Role]) -> String {
+    let words: Vec<&str> = roles
+        .iter()
+        .map(|r| match r {
+            Role::Military => "military personnel",
+            Role::CivilAdministration => "civil-administration personnel",
+            Role::Relief => "relief personnel",
+            Role::CivilPolice => "civil police",
+            Role::Commission => "commission personnel",
+            Role::Salvage => "salvage personnel",
+        })
+        .collect();
+    words.join(", ")
+}
+
+fn direction_words(direction: Direction) -> &'static str {
+    match direction {
+        Direction::In => "in",
+        Direction::Out => "out",
+    }
+}

@@ -1,0 +1,11 @@
+//! Compliance: reports in, findings out. Each finding cites the provision it breaks and
+//! the reports that show it; the same reports always give the same findings.
+
+pub mod engine;
+pub mod finding;
+pub mod incidents;
+pub mod report;
+
+pub use engine::Checker;
+pub use finding::Finding;
+pub use report::{Category, Direction, Event, Observed, Report, ReportError};

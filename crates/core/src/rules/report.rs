@@ -1,0 +1,449 @@
+//! A report from the ground: who saw what, when and where. One JSON object per line
+//! (NDJSON); the format is documented in docs/report-format.md and
+//! docs/report.schema.json. A report never asserts a finding: alleged and assessed
+//! responsibility are separate, and only the rules decide what a report shows.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::agreement::{Position, Timestamp};
+
+/// Why one line is not a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("not JSON: {0}")]
+    Json(String),
+    #[error("a report is one JSON object, not {0}")]
+    NotAnObject(&'static str),
+    #[error("field `{field}`: {message}")]
+    Field { field: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// When something was observed: an instant, or a window when the observer can only
+/// bound it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Observed {
+    At(Timestamp),
+    Window { from: Timestamp, to: Timestamp },
+}
+
+impl Observed {
+    /// The earliest the event can have happened.
+    pub fn start(&self) -> DateTime<FixedOffset> {
+        match self {
+            Self::At(t) => t.0,
+            Self::Window { from, .. } => from.0,
+        }
+    }
+
+    /// The latest the event can have happened.
+    pub fn end(&self) -> DateTime<FixedOffset> {
+        match self {
+            Self::At(t) => t.0,
+            Self::Window { to, .. } => to.0,
+        }
+    }
+}
+
+/// Who reports: a party (side), a team (a joint observer or inspection team), observers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reporter {
+    /// A side's id, or a commission's (`mac`, `nnsc`).
+    pub party: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Observers, each with a nationality where known: the habit of UN missions is two
+    /// observers of different nations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observers: Vec<Observer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observer {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
+}
+
+/// A timed position along a track.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackFix {
+    pub at: Timestamp,
+    pub position: Position,
+}
+
+/// A file offered as evidence, by its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// What kind of people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Military,
+    CivilAdministration,
+    Relief,
+    CivilPolice,
+    Commission,
+    Salvage,
+    Civilian,
+}
+
+/// Into or out of a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Low, best and high estimates, as event data sets record casualties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimate {
+    pub low: u32,
+    pub best: u32,
+    pub high: u32,
+}
+
+/// What was seen, by kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Event {
+    /// Personnel or a unit present or moving.
+    Personnel {
+        side: String,
+        count: u32,
+        category: Category,
+        #[serde(default)]
+        armed: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// Authorization id given by a commission, if the party cites one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorization: Option<String>,
+    },
+    /// Vehicles.
+    Vehicle {
+        side: String,
+        count: u32,
+        #[serde(default)]
+        military: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vehicle_type: Option<String>,
+    },
+    /// Weapons fire or another hostile act.
+    HostileAct {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        side: Option<String>,
+        act: String,
+        /// Where it came from, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        origin: Option<Position>,
+        /// Compass bearing of the fire, degrees.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        direction_deg: Option<f64>,
+    },
+    /// An aircraft, at a position or along a track.
+    Aircraft {
+        side: String,
+        #[serde(default = "yes")]
+        military: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        aircraft_type: Option<String>,
+    },
+    /// A vessel, at a position or along a track.
+    Vessel {
+        side: String,
+        #[serde(default = "yes")]
+        naval: bool,
+        #[serde(default)]
+        blockading: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vessel_type: Option<String>,
+    },
+    /// People crossing the demarcation line.
+    Crossing {
+        side: String,
+        count: u32,
+        category: Category,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorization: Option<String>,
+    },
+    /// People entering or leaving the DMZ.
+    ZoneEntry {
+        side: String,
+        count: u32,
+        category: Category,
+        direction: Direction,
+        #[serde(default)]
+        armed: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorization: Option<String>,
+    },
+    /// Mines, wire, fortifications, demolitions.
+    Hazard {
+        side: String,
+        hazard: String,
+        #[serde(default)]
+        removed: bool,
+    },
+    /// Personnel arriving at or leaving through a port of entry.
+    Rotation { side: String, port: String, direction: Direction, count: u32 },
+    /// Combat materiel in or out through a port of entry.
+    Materiel { side: String, port: String, direction: Direction, category: String, item_type: String, quantity: u32 },
+    /// Casualties by side.
+    Casualties {
+        side: String,
+        killed: Estimate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wounded: Option<Estimate>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Event {
+    /// The kind's name, as written in a report.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Personnel { .. } => "personnel",
+            Self::Vehicle { .. } => "vehicle",
+            Self::HostileAct { .. } => "hostile-act",
+            Self::Aircraft { .. } => "aircraft",
+            Self::Vessel { .. } => "vessel",
+            Self::Crossing { .. } => "crossing",
+            Self::ZoneEntry { .. } => "zone-entry",
+            Self::Hazard { .. } => "hazard",
+            Self::Rotation { .. } => "rotation",
+            Self::Materiel { .. } => "materiel",
+            Self::Casualties { .. } => "casualties",
+        }
+    }
+
+    /// The side the event is about, when it says.
+    pub fn side(&self) -> Option<&str> {
+        match self {
+            Self::HostileAct { side, .. } => side.as_deref(),
+            Self::Personnel { side, .. }
+            | Self::Vehicle { side, .. }
+            | Self::Aircraft { side, .. }
+            | Self::Vessel { side, .. }
+            | Self::Crossing { side, .. }
+            | Self::ZoneEntry { side, .. }
+            | Self::Hazard { side, .. }
+            | Self::Rotation { side, .. }
+            | Self::Materiel { side, .. }
+            | Self::Casualties { side, .. } => Some(side),
+        }
+    }
+}
+
+/// The fields every report has, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    id: String,
+    reported_by: Reporter,
+    observed_at: Observed,
+    /// How precise the time is: `second`, `minute`, `hour`, `day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_precision: Option<String>,
+    received_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position: Option<Position>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    track: Vec<TrackFix>,
+    /// Radius within which the position is known, metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location_precision_m: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alleged_responsible: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    assessed_responsible: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+}
+
+const ENVELOPE_FIELDS: [&str; 13] = [
+    "id",
+    "reported_by",
+    "observed_at",
+    "time_precision",
+    "received_at",
+    "position",
+    "track",
+    "location_precision_m",
+    "alleged_responsible",
+    "assessed_responsible",
+    "evidence",
+    "notes",
+    "$schema",
+];
+
+/// One report, checked field by field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub id: String,
+    pub reported_by: Reporter,
+    pub observed_at: Observed,
+    pub time_precision: Option<String>,
+    pub received_at: Timestamp,
+    pub position: Option<Position>,
+    pub track: Vec<TrackFix>,
+    pub location_precision_m: Option<f64>,
+    pub alleged_responsible: Option<String>,
+    pub assessed_responsible: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub notes: Option<String>,
+    pub event: Event,
+}
+
+impl Report {
+    /// Parse one NDJSON line.
+    pub fn parse(line: &str) -> Result<Self, ReportError> {
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| ReportError::Json(e.to_string()))?;
+        let serde_json::Value::Object(object) = value else {
+            return Err(ReportError::NotAnObject(match value {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            }));
+        };
+        Self::from_object(object)
+    }
+
+    fn from_object(object: serde_json::Map<String, serde_json::Value>) -> Result<Self, ReportError> {
+        let mut envelope = serde_json::Map::new();
+        let mut event = serde_json::Map::new();
+        for (key, value) in object {
+            if key == "$schema" {
+                continue;
+            }
+            if ENVELOPE_FIELDS.contains(&key.as_str()) {
+                envelope.insert(key, value);
+            } else {
+                event.insert(key, value);
+            }
+        }
+        if !event.contains_key("kind") {
+            return Err(ReportError::Field { field: "kind".into(), message: "missing: say what was seen (personnel, vehicle, hostile-act, aircraft, vessel, crossing, zone-entry, hazard, rotation, materiel, casualties)".into() });
+        }
+        let envelope: Envelope = serde_json::from_value(serde_json::Value::Object(envelope))
+            .map_err(|e| ReportError::Invalid(e.to_string()))?;
+        let event: Event = serde_json::from_value(serde_json::Value::Object(event))
+            .map_err(|e| ReportError::Invalid(e.to_string()))?;
+        let report = Self {
+            id: envelope.id,
+            reported_by: envelope.reported_by,
+            observed_at: envelope.observed_at,
+            time_precision: envelope.time_precision,
+            received_at: envelope.received_at,
+            position: envelope.position,
+            track: envelope.track,
+            location_precision_m: envelope.location_precision_m,
+            alleged_responsible: envelope.alleged_responsible,
+            assessed_responsible: envelope.assessed_responsible,
+            evidence: envelope.evidence,
+            notes: envelope.notes,
+            event,
+        };
+        report.validate()?;
+        Ok(report)
+    }
+
+    fn validate(&self) -> Result<(), ReportError> {
+        let field = |field: &str, message: &str| ReportError::Field { field: field.into(), message: message.into() };
+        if self.id.trim().is_empty() {
+            return Err(field("id", "must not be empty"));
+        }
+        if self.observed_at.end() < self.observed_at.start() {
+            return Err(field("observed_at", "the window ends before it starts"));
+        }
+        if self.position.is_none() && self.track.is_empty() {
+            let needs_place =
+                !matches!(self.event, Event::Rotation { .. } | Event::Materiel { .. } | Event::Casualties { .. });
+            if needs_place {
+                return Err(field("position", "give a position [lon, lat] or a track"));
+            }
+        }
+        if self.track.windows(2).any(|w| w[1].at < w[0].at) {
+            return Err(field("track", "fixes must be in time order"));
+        }
+        if let Some(p) = self.location_precision_m {
+            if !(p.is_finite() && p >= 0.0) {
+                return Err(field("location_precision_m", "must be a distance in metres, 0 or more"));
+            }
+        }
+        for e in &self.evidence {
+            if e.sha256.len() != 64 || !e.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(field("evidence", "sha256 must be 64 hexadecimal characters"));
+            }
+        }
+        if let Event::Casualties { killed, wounded, .. } = &self.event {
+            for e in std::iter::once(killed).chain(wounded.as_ref()) {
+                if !(e.low <= e.best && e.best <= e.high) {
+                    return Err(field("killed", "estimates must satisfy low <= best <= high"));
+                }
+            }
+        }
+        if let Event::HostileAct { direction_deg: Some(d), .. } = &self.event {
+            if !(d.is_finite() && (0.0..360.0).contains(d)) {
+                return Err(field("direction_deg", "a bearing is 0 to 360 degrees"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The places the report puts the event: its position and every fix of its track.
+    pub fn places(&self) -> Vec<(DateTime<FixedOffset>, Position)> {
+        let mut places: Vec<(DateTime<FixedOffset>, Position)> =
+            self.position.iter().map(|p| (self.observed_at.start(), *p)).collect();
+        places.extend(self.track.iter().map(|f| (f.at.0, f.position)));
+        places
+    }
+
+    /// The report as one JSON object again (the canonical form the journal stores).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        let envelope = Envelope {
+            id: self.id.clone(),
+            reported_by: self.reported_by.clone(),
+            observed_at: self.observed_at,
+            time_precision: self.time_precision.clone(),
+            received_at: self.received_at,
+            position: self.position,
+            track: self.track.clone(),
+            location_precision_m: self.location_precision_m,
+            alleged_responsible: self.alleged_responsible.clone(),
+            assessed_responsible: self.assessed_responsible.clone(),
+            evidence: self.evidence.clone(),
+            notes: self.notes.clone(),
+        };
+        for value in [serde_json::to_value(envelope), serde_json::to_value(&self.event)].into_iter().flatten() {
+            if let serde_json::Value::Object(map) = value {
+                object.extend(map);
+            }
+        }
+        serde_json::Value::Object(object.into_iter().collect::<BTreeMap<_, _>>().into_iter().collect())
+    }
+}
