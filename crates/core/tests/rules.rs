@@ -1,0 +1,330 @@
+//! Every rule a report can break, with a case that must give a finding and a near miss
+//! that must not (a minute before a deadline, a metre outside a zone, the limit exactly);
+//! determinism under reordering; and a property: moving a report out of the DMZ into its
+//! own side's rear never gains it a DMZ finding.
+
+// Test helpers panic on a broken fixture, like the tests they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::OnceLock;
+
+use armistice_core::agreement::{Agreement, builtin, load};
+use armistice_core::geo::{Atlas, TransverseMercator};
+use armistice_core::rules::{Checker, Finding, Report};
+use chrono::{DateTime, Duration, FixedOffset};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn fixture() -> &'static (Agreement, Atlas) {
+    static FIXTURE: OnceLock<(Agreement, Atlas)> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let agreement = load(&builtin::korea_1953()).unwrap();
+        let atlas = Atlas::build(&agreement).unwrap();
+        (agreement, atlas)
+    })
+}
+
+fn effective() -> DateTime<FixedOffset> {
+    fixture().0.effective_at()
+}
+
+/// A point `offset_m` metres north (positive) or south of the line, half way along
+/// segment 15 (in the middle of the peninsula, away from coast and estuary).
+fn off_line(offset_m: f64) -> [f64; 2] {
+    let z = &fixture().1.zones;
+    let p: TransverseMercator = z.projection;
+    let (a, b) = (z.line.0[15], z.line.0[16]);
+    let (ax, ay) = p.forward(a.x, a.y);
+    let (bx, by) = p.forward(b.x, b.y);
+    let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt();
+    let (nx, ny) = (-(by - ay) / len, (bx - ax) / len);
+    let (lon, lat) = p.inverse((ax + bx) / 2.0 + nx * offset_m, (ay + by) / 2.0 + ny * offset_m);
+    [lon, lat]
+}
+
+/// A report of `kind` with `fields`, observed at `at`, at `position` (if any).
+fn report(id: &str, at: DateTime<FixedOffset>, position: Option<[f64; 2]>, kind: &str, fields: Value) -> Report {
+    let mut object = json!({
+        "id": id,
+        "reported_by": {"party": "nnsc", "team": "nnit-1", "observers": [{"name": "Observer", "nationality": "CH"}]},
+        "observed_at": at.to_rfc3339(),
+        "received_at": (at + Duration::hours(2)).to_rfc3339(),
+        "kind": kind,
+    });
+    if let Some(p) = position {
+        object["position"] = json!(p);
+    }
+    for (k, v) in fields.as_object().unwrap() {
+        object[k] = v.clone();
+    }
+    Report::parse(&object.to_string()).unwrap_or_else(|e| panic!("{e}: {object}"))
+}
+
+fn check(reports: &[Report]) -> Vec<Finding> {
+    let (agreement, atlas) = fixture();
+    Checker::new(agreement, atlas).check(reports)
+}
+
+fn citations(findings: &[Finding]) -> Vec<String> {
+    findings.iter().map(|f| f.citation.to_string()).collect()
+}
+
+fn minutes(m: i64) -> Duration {
+    Duration::minutes(m)
+}
+
+#[test]
+fn withdrawal_from_the_dmz_within_72_hours() {
+    let deadline = effective() + Duration::hours(72);
+    let unit = json!({"side": "kpa-cpv", "count": 120, "category": "military", "unit": "a battalion"});
+    let late = check(&[report("r1", deadline + minutes(1), Some(off_line(800.0)), "personnel", unit.clone())]);
+    assert_eq!(citations(&late), ["II.13(a)"]);
+    assert_eq!(late[0].responsible.as_deref(), Some("kpa-cpv"));
+    assert_eq!(late[0].zone.as_deref(), Some("dmz-north"));
+    assert!(
+        late[0].reason.contains("a battalion of kpa-cpv in dmz-north 72 h after the effective time"),
+        "{}",
+        late[0].reason
+    );
+    // One minute before the deadline, nothing.
+    assert!(check(&[report("r2", deadline - minutes(1), Some(off_line(800.0)), "personnel", unit.clone())]).is_empty());
+    // A metre outside the DMZ, on its own side, nothing.
+    assert!(
+        check(&[report("r3", deadline + Duration::days(3), Some(off_line(2003.0)), "personnel", unit.clone())])
+            .is_empty()
+    );
+    let inside = check(&[report("r4", deadline + Duration::days(3), Some(off_line(1997.0)), "personnel", unit)]);
+    assert_eq!(citations(&inside), ["II.13(a)"]);
+    // Civil administration may stay.
+    let civil = json!({"side": "kpa-cpv", "count": 30, "category": "civil-administration"});
+    assert!(check(&[report("r5", deadline + Duration::days(3), Some(off_line(800.0)), "personnel", civil)]).is_empty());
+}
+
+#[test]
+fn hostile_acts_after_the_effective_time_and_in_the_dmz() {
+    let fire = json!({"side": "unc", "act": "artillery", "origin": off_line(-6000.0)});
+    let before = check(&[report("r1", effective() - minutes(1), Some(off_line(-8000.0)), "hostile-act", fire.clone())]);
+    assert!(before.is_empty(), "{before:?}");
+    let after = check(&[report("r2", effective() + minutes(1), Some(off_line(-8000.0)), "hostile-act", fire.clone())]);
+    assert_eq!(citations(&after), ["II.12"]);
+    // Against the DMZ: I.6 as well.
+    let into = check(&[report("r3", effective() + minutes(1), Some(off_line(300.0)), "hostile-act", fire)]);
+    assert_eq!(citations(&into), ["I.6", "II.12"]);
+    assert_eq!(into[0].zone.as_deref(), Some("dmz-north"));
+}
+
+#[test]
+fn crossing_the_line_needs_an_authorization() {
+    let at = effective() + Duration::days(5);
+    let crossing = json!({"side": "kpa-cpv", "count": 3, "category": "civilian"});
+    let found = check(&[report("r1", at, Some(off_line(0.0)), "crossing", crossing)]);
+    assert_eq!(citations(&found), ["I.7"]);
+    let authorized = json!({"side": "kpa-cpv", "count": 3, "category": "civilian", "authorization": "MAC-AUTH-0012"});
+    assert!(check(&[report("r2", at, Some(off_line(0.0)), "crossing", authorized)]).is_empty());
+}
+
+#[test]
+fn entering_the_dmz_and_the_civil_administration_headcount() {
+    let at = effective() + Duration::days(20);
+    let military = json!({"side": "unc", "count": 10, "category": "military", "direction": "in"});
+    assert_eq!(citations(&check(&[report("r1", at, Some(off_line(-500.0)), "zone-entry", military)])), ["I.9"]);
+    let entry = |id: &str, count: u32, t: i64, direction: &str| {
+        let fields = json!({"side": "unc", "count": count, "category": "civil-administration", "direction": direction});
+        report(id, at + minutes(t), Some(off_line(-500.0)), "zone-entry", fields)
+    };
+    // Exactly 1,000 at once: lawful.
+    assert!(check(&[entry("a", 600, 0, "in"), entry("b", 400, 10, "in")]).is_empty());
+    // 1,001: a finding, citing I.10 with the number.
+    let over = check(&[entry("a", 600, 0, "in"), entry("b", 401, 10, "in")]);
+    assert_eq!(citations(&over), ["I.10"]);
+    assert!(over[0].reason.contains("1001") && over[0].reason.contains("allows 1000"), "{}", over[0].reason);
+    // Leaving in between keeps it under.
+    assert!(check(&[entry("a", 600, 0, "in"), entry("x", 300, 5, "out"), entry("b", 401, 10, "in")]).is_empty());
+}
+
+#[test]
+fn forces_on_the_other_sides_islands_after_ten_days() {
+    let deadline = effective() + Duration::days(10);
+    let garrison = json!({"side": "kpa-cpv", "count": 50, "category": "military"});
+    let paengyong = [124.67, 37.96];
+    let late = check(&[report("r1", deadline + minutes(1), Some(paengyong), "personnel", garrison.clone())]);
+    assert_eq!(citations(&late), ["II.13(b)", "II.14"]);
+    let early = check(&[report("r2", deadline - minutes(1), Some(paengyong), "personnel", garrison)]);
+    assert_eq!(citations(&early), ["II.14"]);
+}
+
+#[test]
+fn rotation_man_for_man_the_monthly_cap_and_ports_of_entry() {
+    // The effective time is 22:00: hours 3 and 4 after it fall on one calendar day.
+    let day = |d: i64, h: i64| effective() + Duration::days(d) + Duration::hours(h + 2);
+    let rotation = |id: &str, at: DateTime<FixedOffset>, port: &str, direction: &str, count: u32| {
+        report(id, at, None, "rotation", json!({"side": "unc", "port": port, "direction": direction, "count": count}))
+    };
+    // Balanced within the day: arrivals reported before departures are not reinforcement.
+    assert!(
+        check(&[rotation("a", day(5, 1), "inchon", "in", 900), rotation("b", day(5, 2), "pusan", "out", 900)])
+            .is_empty()
+    );
+    let unbalanced =
+        check(&[rotation("a", day(5, 1), "inchon", "in", 900), rotation("b", day(5, 2), "pusan", "out", 899)]);
+    assert_eq!(citations(&unbalanced), ["II.13(c)"]);
+    assert!(unbalanced[0].reason.contains("900") && unbalanced[0].reason.contains("899"), "{}", unbalanced[0].reason);
+    // Not a port of entry.
+    let suwon = check(&[rotation("a", day(6, 1), "suwon", "in", 10), rotation("b", day(6, 2), "inchon", "out", 10)]);
+    assert_eq!(citations(&suwon), ["II.13(c)"]);
+    assert!(suwon[0].reason.contains("not a listed port of entry"));
+    // 35,000 admitted in August: lawful; 35,001: over the cap.
+    let august = |extra: u32| {
+        vec![
+            rotation("a", day(10, 1), "inchon", "in", 20_000),
+            rotation("b", day(10, 2), "inchon", "out", 20_000),
+            rotation("c", day(12, 1), "pusan", "in", 15_000 + extra),
+            rotation("d", day(12, 2), "pusan", "out", 15_000 + extra),
+        ]
+    };
+    assert!(check(&august(0)).is_empty());
+    let capped = check(&august(1));
+    assert_eq!(citations(&capped), ["II.13(c)"]);
+    assert!(capped[0].reason.contains("35001") && capped[0].reason.contains("1953-08"), "{}", capped[0].reason);
+}
+
+#[test]
+fn materiel_piece_for_piece() {
+    let at = effective() + Duration::days(15);
+    let materiel = |id: &str, h: i64, direction: &str, quantity: u32| {
+        let fields = json!({"side": "kpa-cpv", "port": "sinuiju", "direction": direction, "category": "combat-aircraft", "item_type": "MiG-15", "quantity": quantity});
+        report(id, at + Duration::hours(h), None, "materiel", fields)
+    };
+    // Hours 3 and 4 after 22:00 fall on one calendar day (balances close at midnight).
+    assert!(check(&[materiel("a", 3, "out", 12), materiel("b", 4, "in", 12)]).is_empty());
+    let more = check(&[materiel("a", 3, "out", 12), materiel("b", 4, "in", 13)]);
+    assert_eq!(citations(&more), ["II.13(d)"]);
+    assert_eq!(more[0].reports, ["a", "b"]);
+}
+
+#[test]
+fn aircraft_and_naval_forces() {
+    let at = effective() + Duration::days(30);
+    let fighter = json!({"side": "unc", "aircraft_type": "F-86"});
+    assert_eq!(citations(&check(&[report("r1", at, Some(off_line(900.0)), "aircraft", fighter.clone())])), ["II.16"]);
+    assert_eq!(citations(&check(&[report("r2", at, Some(off_line(20_000.0)), "aircraft", fighter)])), ["II.16"]);
+    // Its own side's airspace, and a civil aircraft over the DMZ: nothing.
+    let own = json!({"side": "unc", "aircraft_type": "F-86"});
+    assert!(check(&[report("r3", at, Some(off_line(-20_000.0)), "aircraft", own)]).is_empty());
+    let civil = json!({"side": "unc", "military": false});
+    assert!(check(&[report("r4", at, Some(off_line(900.0)), "aircraft", civil)]).is_empty());
+    // A naval vessel of the north off Inchon, and a blockade.
+    let off_inchon = [126.45, 37.35];
+    let boat = json!({"side": "kpa-cpv", "vessel_type": "torpedo boat"});
+    assert_eq!(citations(&check(&[report("r5", at, Some(off_inchon), "vessel", boat)])), ["II.15"]);
+    let far = [125.0, 35.0];
+    let blockade = json!({"side": "kpa-cpv", "blockading": true});
+    let found = check(&[report("r6", at, Some(far), "vessel", blockade)]);
+    assert_eq!(citations(&found), ["II.15"]);
+    assert!(found[0].reason.contains("blockad"));
+}
+
+#[test]
+fn hazards_removed_within_45_days() {
+    let deadline = fixture().0.instant("hazard-removal").unwrap();
+    let mines = json!({"side": "unc", "hazard": "minefield"});
+    assert_eq!(
+        citations(&check(&[report("r1", deadline + minutes(1), Some(off_line(-700.0)), "hazard", mines.clone())])),
+        ["II.13(a)"]
+    );
+    assert!(check(&[report("r2", deadline - minutes(1), Some(off_line(-700.0)), "hazard", mines)]).is_empty());
+    let cleared = json!({"side": "unc", "hazard": "minefield", "removed": true});
+    assert!(check(&[report("r3", deadline + Duration::days(2), Some(off_line(-700.0)), "hazard", cleared)]).is_empty());
+}
+
+#[test]
+fn reports_of_one_incident_make_one_finding_with_their_sources() {
+    let at = effective() + Duration::hours(75);
+    let unit = json!({"side": "kpa-cpv", "count": 40, "category": "military"});
+    let mut a = report("a", at, Some(off_line(800.0)), "personnel", unit.clone());
+    a.reported_by.party = "unc".into();
+    a.reported_by.team = None;
+    let b = report("b", at + minutes(20), Some(off_line(900.0)), "personnel", unit);
+    let found = check(&[b, a]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].reports, ["a", "b"]);
+    assert_eq!(found[0].sources, 2);
+}
+
+fn mixed_reports() -> Vec<Report> {
+    let at = effective() + Duration::hours(75);
+    let mut reports = Vec::new();
+    for k in 0..40 {
+        let t = at + Duration::minutes(30 * (k % 7));
+        let side = if k % 2 == 0 { "kpa-cpv" } else { "unc" };
+        let offset = if k % 2 == 0 { 300.0 + 50.0 * k as f64 } else { -300.0 - 50.0 * k as f64 };
+        reports.push(report(
+            &format!("m{k:02}"),
+            t,
+            Some(off_line(offset)),
+            "personnel",
+            json!({"side": side, "count": k + 1, "category": "military"}),
+        ));
+        reports.push(report(
+            &format!("e{k:02}"),
+            t,
+            Some(off_line(-offset)),
+            "zone-entry",
+            json!({"side": side, "count": 90, "category": "civil-administration", "direction": "in"}),
+        ));
+    }
+    reports
+}
+
+fn as_text(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} {} {} {:?} {}\n", f.id, f.citation, f.at.to_rfc3339(), f.reports, f.reason))
+        .collect()
+}
+
+#[test]
+fn the_same_reports_in_any_order_give_the_same_findings() {
+    let reports = mixed_reports();
+    let expected = as_text(&check(&reports));
+    assert!(expected.lines().count() >= 2, "{expected}");
+    let mut shuffled = reports.clone();
+    let mut state = 42u64;
+    for round in 0..5 {
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        assert_eq!(as_text(&check(&shuffled)), expected, "round {round}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Moving a report from the DMZ to its own side's rear never gains a DMZ finding.
+    #[test]
+    fn leaving_the_dmz_never_gains_a_dmz_finding(
+        inside in 50.0f64..1950.0,
+        rear in 2100.0f64..40_000.0,
+        north in any::<bool>(),
+        hours in 0i64..2000,
+        kind in 0usize..3,
+    ) {
+        let sign = if north { 1.0 } else { -1.0 };
+        let side = if north { "kpa-cpv" } else { "unc" };
+        let at = effective() + Duration::hours(hours);
+        let fields = match kind {
+            0 => json!({"side": side, "count": 10, "category": "military", "armed": true}),
+            1 => json!({"side": side, "act": "small-arms"}),
+            _ => json!({"side": side, "hazard": "wire"}),
+        };
+        let kind = ["personnel", "hostile-act", "hazard"][kind];
+        let in_dmz = check(&[report("r", at, Some(off_line(sign * inside)), kind, fields.clone())]);
+        let in_rear = check(&[report("r", at, Some(off_line(sign * rear)), kind, fields)]);
+        prop_assert!(in_rear.iter().all(|f| !f.zone.as_deref().unwrap_or("").starts_with("dmz")), "{:?}", in_rear);
+        prop_assert!(in_rear.len() <= in_dmz.len());
+    }
+}
