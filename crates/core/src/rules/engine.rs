@@ -139,7 +139,7 @@ impl<'a> Checker<'a> {
         order.sort_by(|&a, &b| {
             (reports[a].observed_at.start(), &reports[a].id).cmp(&(reports[b].observed_at.start(), &reports[b].id))
         });
-        let sorted: Vec<Report> = order.iter().map(|&i| reports[i].clone()).collect();
+        let sorted: Vec<&Report> = order.iter().map(|&i| &reports[i]).collect();
         let (incidents, incident_of) = incidents::group(&sorted);
         let mut out = Vec::new();
         let mut state = State { incidents, incident_of, ..State::default() };
@@ -148,7 +148,7 @@ impl<'a> Checker<'a> {
             let spots = self.spots(report);
             for provision in &provisions {
                 let before = out.len();
-                self.evaluate(provision.citation.clone(), &provision.rule, &sorted, i, &spots, &mut state, &mut out);
+                self.evaluate(&provision.citation, &provision.rule, &sorted, i, &spots, &mut state, &mut out);
                 state.attach(&mut out, before, i);
             }
         }
@@ -193,17 +193,17 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one match over the rule kinds
     fn evaluate(
         &self,
-        citation: Citation,
+        citation: &Citation,
         rule: &Rule,
-        reports: &[Report],
+        reports: &[&Report],
         index: usize,
         spots: &[Spot],
         state: &mut State,
         out: &mut Vec<Finding>,
     ) {
-        let report = &reports[index];
+        let report = reports[index];
         let start = report.observed_at.start();
-        let id = vec![report.id.clone()];
+        let id = || vec![report.id.clone()];
         let instant = |anchor: &str| self.agreement.instant(anchor);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
@@ -217,7 +217,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         side,
-                        id,
+                        id(),
                         start,
                         report.position,
                         spots.first().map(|s| self.zone_id(s)),
@@ -243,7 +243,7 @@ impl<'a> Checker<'a> {
                                 citation.clone(),
                                 rule.kind(),
                                 side,
-                                id,
+                                id(),
                                 start,
                                 Some(spot.position),
                                 Some(self.zone_id(spot)),
@@ -260,7 +260,7 @@ impl<'a> Checker<'a> {
                     citation.clone(),
                     rule.kind(),
                     Some(side),
-                    id,
+                    id(),
                     start,
                     report.position,
                     spots.first().map(|s| self.zone_id(s)),
@@ -289,7 +289,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         c.at,
                         Some(Position { lon: c.lon, lat: c.lat }),
                         None,
@@ -307,7 +307,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         start,
                         report.position,
                         spots.first().map(|s| self.zone_id(s)),
@@ -336,7 +336,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         start,
                         report.position,
                         Some(r.zone.to_string()),
@@ -358,7 +358,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         start,
                         Some(spot.position),
                         Some(self.zone_id(spot)),
@@ -382,7 +382,7 @@ impl<'a> Checker<'a> {
                             citation.clone(),
                             rule.kind(),
                             Some(side),
-                            id,
+                            id(),
                             start,
                             Some(spot.position),
                             Some(self.zone_id(spot)),
@@ -399,10 +399,10 @@ impl<'a> Checker<'a> {
             (Rule::Withdrawal(r), Event::Personnel { side, category, unit, .. })
                 if !r.exempt.iter().any(|role| role_matches(*role, *category)) =>
             {
-                self.withdrawal(citation, rule, r, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
+                self.withdrawal(citation.clone(), rule, r, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
             }
             (Rule::Withdrawal(r), Event::Vehicle { side, military: true, .. }) => {
-                self.withdrawal(citation, rule, r, report, spots, side, "military vehicle", out);
+                self.withdrawal(citation.clone(), rule, r, report, spots, side, "military vehicle", out);
             }
             (Rule::HazardRemoval(r), Event::Hazard { side, hazard, removed: false }) => {
                 let (Some(deadline), mask) = (instant(r.remove_by.as_str()), self.zone_mask(r.zone.as_str())) else {
@@ -415,7 +415,7 @@ impl<'a> Checker<'a> {
                             citation.clone(),
                             rule.kind(),
                             Some(side),
-                            id,
+                            id(),
                             start,
                             Some(spot.position),
                             Some(self.zone_id(spot)),
@@ -436,7 +436,7 @@ impl<'a> Checker<'a> {
                             citation.clone(),
                             rule.kind(),
                             Some(side),
-                            id,
+                            id(),
                             start,
                             Some(spot.position),
                             Some(self.zone_id(spot)),
@@ -457,7 +457,7 @@ impl<'a> Checker<'a> {
                             citation.clone(),
                             rule.kind(),
                             Some(side),
-                            id,
+                            id(),
                             start,
                             Some(spot.position),
                             Some(self.zone_id(spot)),
@@ -503,7 +503,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         spot.at,
                         Some(spot.position),
                         Some(self.zone_id(&spot)),
@@ -531,7 +531,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id.clone(),
+                        id(),
                         start,
                         report.position,
                         spots.first().map(|s| self.zone_id(s)),
@@ -543,7 +543,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         rule.kind(),
                         Some(side),
-                        id,
+                        id(),
                         spot.at,
                         Some(spot.position),
                         Some(self.zone_id(spot)),
@@ -561,7 +561,7 @@ impl<'a> Checker<'a> {
                 }
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id.clone(), start, report.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, report.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
                 }
                 let balance = state.rotation_balance.entry(side.clone()).or_default();
                 match direction {
@@ -580,7 +580,7 @@ impl<'a> Checker<'a> {
                             citation.clone(),
                             rule.kind(),
                             Some(side),
-                            id,
+                            id(),
                             start,
                             report.position,
                             None,
@@ -602,7 +602,7 @@ impl<'a> Checker<'a> {
                 }
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id, start, report.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, report.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
                 }
                 let key = (side.clone(), item_type.clone());
                 let balance = state.materiel_balance.entry(key.clone()).or_default();
@@ -660,7 +660,7 @@ impl<'a> Checker<'a> {
 
     /// Balances are judged at the end of each day, so that arrivals reported before the
     /// same day's departures are not taken for reinforcement.
-    fn roll_day(&self, reports: &[Report], at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
+    fn roll_day(&self, reports: &[&Report], at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
         let local = at.with_timezone(&self.agreement.signed_at().timezone());
         let day = (local.year(), local.month(), local.day());
         if state.open_day.is_some_and(|d| d != day) {
@@ -669,7 +669,7 @@ impl<'a> Checker<'a> {
         state.open_day = Some(day);
     }
 
-    fn close_day(&self, reports: &[Report], state: &mut State, out: &mut Vec<Finding>) {
+    fn close_day(&self, reports: &[&Report], state: &mut State, out: &mut Vec<Finding>) {
         let provisions = self.agreement.provisions();
         let rotation = provisions.iter().find_map(|p| match &p.rule {
             Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
@@ -685,7 +685,7 @@ impl<'a> Checker<'a> {
                 let (admitted, departed) = state.rotation_balance.get(&side).copied().unwrap_or_default();
                 if admitted > departed {
                     let last_index = indices[indices.len() - 1];
-                    let last = &reports[last_index];
+                    let last = reports[last_index];
                     out.push(self.finding(
                         citation.clone(),
                         "rotation",
@@ -709,7 +709,7 @@ impl<'a> Checker<'a> {
                 let (brought, removed) = state.materiel_balance.get(&key).copied().unwrap_or_default();
                 if brought > removed {
                     let last_index = indices[indices.len() - 1];
-                    let last = &reports[last_index];
+                    let last = reports[last_index];
                     out.push(self.finding(
                         citation.clone(),
                         "replacement",

@@ -2,7 +2,8 @@
 //! space and time and of the same kind, are one incident; an incident counts its
 //! independent sources.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::report::Report;
 
@@ -31,11 +32,12 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 /// Group `reports` (indices into the slice, which is in time order) into incidents.
 /// Candidates are found through buckets of one hour by about two kilometres, so the work
 /// grows with the number of reports, not its square.
-pub fn group(reports: &[Report]) -> (Vec<Incident>, Vec<usize>) {
+pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
     let n = reports.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let cell_deg = INCIDENT_METRES / 111_000.0;
-    let mut buckets: BTreeMap<(&str, i64, i64, i64), Vec<usize>> = BTreeMap::new();
+    // Only looked up, never iterated: a hash map keeps the result independent of its order.
+    let mut buckets: HashMap<(u8, i64, i64, i64), Vec<usize>, BuildHasherDefault<WordHasher>> = HashMap::default();
     let key = |r: &Report| -> Option<(i64, i64, i64)> {
         let p = r.position.or_else(|| r.track.first().map(|f| f.position))?;
         Some((
@@ -46,13 +48,13 @@ pub fn group(reports: &[Report]) -> (Vec<Incident>, Vec<usize>) {
     };
     for (i, report) in reports.iter().enumerate() {
         let Some((t, x, y)) = key(report) else { continue };
-        let kind = report.event.kind();
+        let kind = kind_index(report);
         for dt in -1..=1 {
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let Some(others) = buckets.get(&(kind, t + dt, x + dx, y + dy)) else { continue };
                     for &j in others {
-                        if near(&reports[i], &reports[j]) {
+                        if near(reports[i], reports[j]) {
                             let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                             // The earlier report is the root, so an incident's id is stable.
                             let (root, child) = if a < b { (a, b) } else { (b, a) };
@@ -91,6 +93,48 @@ pub fn group(reports: &[Report]) -> (Vec<Incident>, Vec<usize>) {
         });
     }
     (incidents, of_report)
+}
+
+fn kind_index(report: &Report) -> u8 {
+    use super::report::Event;
+    match report.event {
+        Event::Personnel { .. } => 0,
+        Event::Vehicle { .. } => 1,
+        Event::HostileAct { .. } => 2,
+        Event::Aircraft { .. } => 3,
+        Event::Vessel { .. } => 4,
+        Event::Crossing { .. } => 5,
+        Event::ZoneEntry { .. } => 6,
+        Event::Hazard { .. } => 7,
+        Event::Rotation { .. } => 8,
+        Event::Materiel { .. } => 9,
+        Event::Casualties { .. } => 10,
+    }
+}
+
+/// A fast hasher for keys made of a few integers (multiply and rotate per word). The
+/// bucket map is only looked up, never iterated, so its hash cannot change any result.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 fn near(a: &Report, b: &Report) -> bool {
