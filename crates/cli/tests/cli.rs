@@ -387,3 +387,85 @@ fn demarcate_writes_an_agreement_the_other_commands_accept() {
     assert!((place.distance_m - 55.0).abs() < 30.0, "{}", place.distance_m);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[derive(Debug, Deserialize)]
+struct CheckReport {
+    accepted: usize,
+    rejected: Vec<RejectedLine>,
+    findings: Vec<FindingJson>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RejectedLine {
+    line: usize,
+    error: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct FindingJson {
+    id: String,
+    citation: String,
+    rule: String,
+    responsible: Option<String>,
+    reports: Vec<String>,
+    at: String,
+    zone: Option<String>,
+    reason: String,
+    sources: usize,
+}
+
+#[test]
+fn check_the_sample_reports_cites_every_kind_of_violation() {
+    let sample = repo_root().join("data/korea-1953/reports-sample.ndjson");
+    let output = armistice(&["check", sample.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: CheckReport = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((report.accepted, report.rejected.len()), (58, 0));
+    let mut cited: Vec<&str> = report.findings.iter().map(|f| f.citation.as_str()).collect();
+    cited.sort_unstable();
+    cited.dedup();
+    for citation in [
+        "I.6", "I.7", "I.9", "I.10", "II.12", "II.13(a)", "II.13(b)", "II.13(c)", "II.13(d)", "II.14", "II.15", "II.16",
+    ] {
+        assert!(cited.contains(&citation), "no finding cites {citation}: {cited:?}");
+    }
+    // The unit left behind in the DMZ, seen by two sources, is one finding.
+    let late =
+        report.findings.iter().find(|f| f.rule == "withdrawal" && f.responsible.as_deref() == Some("kpa-cpv")).unwrap();
+    assert_eq!(late.zone.as_deref(), Some("dmz-north"));
+    assert!(
+        late.reason.contains("75 h after the effective time") && late.reason.contains("allows 72 h"),
+        "{}",
+        late.reason
+    );
+    assert!(late.reports.len() >= 2 && late.sources >= 2, "{late:?}");
+    assert!(late.at.starts_with("1953-07-31T01:00"));
+    assert!(report.findings.iter().all(|f| f.id.starts_with("f-") && !f.reports.is_empty()));
+    // --fail-on-findings turns findings into exit status 1.
+    let output = armistice(&["check", sample.to_str().unwrap(), "--fail-on-findings"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn check_rejects_bad_lines_by_number_and_goes_on() {
+    let dir = temp_dir("check");
+    let sample = std::fs::read_to_string(repo_root().join("data/korea-1953/reports-sample.ndjson")).unwrap();
+    let mut lines: Vec<String> = sample.lines().take(12).map(str::to_owned).collect();
+    lines.insert(3, "{\"id\": \"broken\"".to_owned());
+    lines.insert(6, lines[5].replace("\"kind\":", "\"colour\":\"red\",\"kind\":"));
+    lines.insert(8, "[1, 2]".to_owned());
+    let input = dir.join("mixed.ndjson");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let output = armistice(&["check", input.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: CheckReport = serde_json::from_slice(&output.stdout).unwrap();
+    let rejected: Vec<usize> = report.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(rejected, [4, 7, 9]);
+    assert!(report.rejected[0].error.starts_with("not JSON"), "{}", report.rejected[0].error);
+    assert!(report.rejected[1].error.contains("unknown field `colour`"), "{}", report.rejected[1].error);
+    assert!(report.rejected[2].error.contains("not an array"), "{}", report.rejected[2].error);
+    assert_eq!(report.accepted, 12);
+    let output = armistice(&["check", "/nonexistent/reports.ndjson"]);
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
+}

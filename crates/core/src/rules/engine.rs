@@ -396,8 +396,8 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            (Rule::Withdrawal(r), Event::Personnel { side, category, unit, .. })
-                if !r.exempt.iter().any(|role| role_matches(*role, *category)) =>
+            (Rule::Withdrawal(r), Event::Personnel { side, category: Category::Military, unit, .. })
+                if !r.exempt.contains(&Role::Military) =>
             {
                 self.withdrawal(citation.clone(), rule, r, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
             }
