@@ -75,11 +75,26 @@ impl State {
 pub struct Checker<'a> {
     agreement: &'a Agreement,
     atlas: &'a Atlas,
+    /// Each side's coastline (the edges of its territory), indexed for "how far is the
+    /// nearest coast of that side" (contiguous waters).
+    coasts: BTreeMap<String, rstar::RTree<geo::Line<f64>>>,
 }
 
 impl<'a> Checker<'a> {
     pub fn new(agreement: &'a Agreement, atlas: &'a Atlas) -> Self {
-        Self { agreement, atlas }
+        let mut coasts = BTreeMap::new();
+        for zone in atlas.zones.zones.iter().filter(|z| z.kind == ZoneKind::Territory) {
+            let Some(side) = &zone.side else { continue };
+            let edges: Vec<geo::Line<f64>> = zone
+                .polygons
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|ring| ring.lines())
+                .collect();
+            coasts.insert(side.clone(), rstar::RTree::bulk_load(edges));
+        }
+        Self { agreement, atlas, coasts }
     }
 
     /// Zone indices that count as being in zone `id` (the zone, or the halves of a band).
@@ -111,21 +126,21 @@ impl<'a> Checker<'a> {
         (at - self.agreement.effective_at()).num_seconds() as f64 / 3600.0
     }
 
-    /// Whether `spot` lies in the other side's contiguous waters: sea on that side of
-    /// the line, within `reach_m` of that side's land.
+    /// Whether `spot` lies in the other side's contiguous waters: sea within `reach_m` of
+    /// the other side's coast.
     fn in_other_waters(&self, spot: &Spot, side: &str, reach_m: f64) -> bool {
         use geo::{Closest, ClosestPoint, Distance, Haversine, Point};
-        let zone = self.atlas.zone(spot.zone);
-        if zone.kind != ZoneKind::Sea {
+        if self.atlas.zone(spot.zone).kind != ZoneKind::Sea {
             return false;
         }
         let here = Point::new(spot.position.lon, spot.position.lat);
-        self.atlas.zones.zones.iter().filter(|z| z.kind == ZoneKind::Territory && z.side.as_deref() != Some(side)).any(
-            |z| match z.polygons.closest_point(&here) {
+        self.coasts.iter().filter(|(s, _)| s.as_str() != side).any(|(_, coast)| {
+            let Some(edge) = coast.nearest_neighbor(&here) else { return false };
+            match edge.closest_point(&here) {
                 Closest::Intersection(p) | Closest::SinglePoint(p) => Haversine.distance(here, p) <= reach_m,
                 Closest::Indeterminate => false,
-            },
-        )
+            }
+        })
     }
 
     fn in_other_territory(&self, spot: &Spot, side: &str) -> bool {
