@@ -1,10 +1,19 @@
-//! `armistice demo`: the 1953 armistice end to end. For now it shows the built-in
-//! agreement and says what the full replay will add.
+//! `armistice demo`: the 1953 armistice end to end, on the embedded defaults. Today it
+//! shows the agreement, its zones and the findings on the sample reports; the replay of
+//! the first months with the journal and console comes with the later issues.
 
-use anyhow::Result;
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use armistice_core::agreement::{builtin, load};
+use armistice_core::geo::Atlas;
+use armistice_core::rules::{Checker, Report};
 use clap::Args;
 
 use crate::exit::Code;
+
+/// The sample reports shipped with the Korea 1953 agreement.
+const SAMPLE_REPORTS: &str = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {}
@@ -14,10 +23,40 @@ pub fn run(_args: DemoArgs) -> Result<Code> {
         agreement: None,
         json: false,
     }))?;
+    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let atlas = Atlas::build(&agreement).context("building the zones")?;
     println!(
-        "\nThis is the built-in agreement the demo will run on. Coming next: zones and location\n\
-         (armistice locate), report checking (armistice check), the prisoner ledger (armistice pow),\n\
-         the signed journal and server, and a replay of the armistice's first months in the console."
+        "\nZones (a position is in the first that holds it; a territory's area counts the land under the DMZ too)"
+    );
+    for zone in &atlas.zones.zones {
+        let area = atlas
+            .zones
+            .area_km2(&zone.id)
+            .map(|a| format!("{a:>10.1} km²"))
+            .unwrap_or_else(|| "  (the rest)".to_owned());
+        println!("  {:<18} {area}  {}", zone.id, zone.side.as_deref().unwrap_or("no side"));
+    }
+    let reports: Vec<Report> =
+        SAMPLE_REPORTS.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| Report::parse(l).ok()).collect();
+    let findings = Checker::new(&agreement, &atlas).check(&reports);
+    let mut by_citation: BTreeMap<String, usize> = BTreeMap::new();
+    for finding in &findings {
+        *by_citation.entry(finding.citation.to_string()).or_default() += 1;
+    }
+    println!(
+        "\nThe sample reports (data/korea-1953/reports-sample.ndjson): {} reports, {} findings",
+        reports.len(),
+        findings.len()
+    );
+    for (citation, n) in by_citation {
+        println!("  {citation:<10} {n}");
+    }
+    for finding in findings.iter().take(3) {
+        println!("  e.g. {} {}: {}", finding.at.format("%Y-%m-%d %H:%M"), finding.citation, finding.reason);
+    }
+    println!(
+        "\nComing next: the prisoner-of-war ledger (armistice pow), the signed journal and server,\n\
+         and a replay of the armistice's first months in the web console."
     );
     Ok(Code::Ok)
 }
