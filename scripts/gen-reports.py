@@ -16,6 +16,9 @@ half north of it), vessel reports off the coasts. Observation times run from 195
 to 1953-12-31, Korean time (+09:00). The format is docs/report-format.md; every line
 validates against docs/report.schema.json. The reports are invented: they say nothing
 about what happened.
+
+Size and speed: about 360 bytes a report, so 10,000,000 reports make about 3.6 GB and take
+about a minute and a half on one core (lines are built as text and written in chunks).
 """
 
 from __future__ import annotations
