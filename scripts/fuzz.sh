@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the agreement parsers (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
+# Fuzzes the agreement and report parsers (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
 # Works on a stable toolchain: AddressSanitizer needs the nightly flag -Zsanitizer, so
 # RUSTC_BOOTSTRAP=1 is exported when rustc is not a nightly (always, so that switching
 # sanitizers does not also flip it: a change of RUSTC_BOOTSTRAP rebuilds everything).
@@ -19,7 +19,7 @@ seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(agreement_toml agreement_geojson)
+  targets=(agreement_toml agreement_geojson report_line)
 fi
 logs=fuzz/target/logs
 
@@ -53,6 +53,13 @@ seed agreement_toml data/korea-1953/agreement.toml
 # land.geojson (111 KB) is left out: seeds that large would raise -max_len to 111 KB and
 # slow every run ten-fold; read_polygons is seeded by the estuary polygon.
 seed agreement_geojson data/korea-1953/geometry/mdl.geojson data/korea-1953/geometry/han-river-estuary.geojson
+# One seed file per sample report line.
+mkdir -p fuzz/corpus/report_line
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  printf '%s' "$line" > "fuzz/corpus/report_line/seed-$n.json"
+done < data/korea-1953/reports-sample.ndjson
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"

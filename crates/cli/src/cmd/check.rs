@@ -24,7 +24,7 @@ use crate::source::load_agreement;
 /// Example: `armistice check data/korea-1953/reports-sample.ndjson --json`
 ///
 /// Exit status: 0 checked; 1 findings present and --fail-on-findings given; 2 unusable
-/// input or arguments.
+/// input or arguments (including a file in which no line is a valid report).
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The reports, one JSON object per line; `-` for standard input.
@@ -92,7 +92,12 @@ struct CheckView {
 /// Lines parsed per batch, split between the cores.
 const BATCH: usize = 65_536;
 
-fn parse_batch(lines: &[(usize, String)], reports: &mut Vec<Report>, rejected: &mut Vec<Rejected>) {
+fn parse_batch(
+    lines: &[(usize, String)],
+    reports: &mut Vec<Report>,
+    report_lines: &mut Vec<usize>,
+    rejected: &mut Vec<Rejected>,
+) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = lines.len().div_ceil(threads).max(1);
     let parsed: Vec<Vec<(usize, Result<Report, String>)>> = std::thread::scope(|scope| {
@@ -111,7 +116,10 @@ fn parse_batch(lines: &[(usize, String)], reports: &mut Vec<Report>, rejected: &
     });
     for (line, result) in parsed.into_iter().flatten() {
         match result {
-            Ok(report) => reports.push(report),
+            Ok(report) => {
+                reports.push(report);
+                report_lines.push(line);
+            }
             Err(error) => rejected.push(Rejected { line, error }),
         }
     }
@@ -131,6 +139,7 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let progress = Progress::bytes(size, "reading reports");
     let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
     let mut reports = Vec::new();
+    let mut report_lines = Vec::new();
     let mut rejected = Vec::new();
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
     for (n, line) in reader.lines().enumerate() {
@@ -139,15 +148,25 @@ pub fn run(args: CheckArgs) -> Result<Code> {
             Err(e) => rejected.push(Rejected { line: n + 1, error: format!("not UTF-8 text ({e})") }),
         }
         if batch.len() == BATCH {
-            parse_batch(&batch, &mut reports, &mut rejected);
+            parse_batch(&batch, &mut reports, &mut report_lines, &mut rejected);
             batch.clear();
         }
     }
-    parse_batch(&batch, &mut reports, &mut rejected);
+    parse_batch(&batch, &mut reports, &mut report_lines, &mut rejected);
     progress.finish();
+    let checker = Checker::new(&agreement, &atlas);
+    let mut known = Vec::with_capacity(reports.len());
+    for (line, report) in report_lines.into_iter().zip(reports) {
+        match checker.check_names(&report) {
+            Ok(()) => known.push(report),
+            Err(e) => rejected.push(Rejected { line, error: e.to_string() }),
+        }
+    }
+    let reports = known;
     rejected.sort_by_key(|r| r.line);
 
-    let findings = Checker::new(&agreement, &atlas).check(&reports);
+    let findings = checker.check(&reports);
+    let unusable = reports.is_empty() && !rejected.is_empty();
     if args.json {
         let view =
             CheckView { accepted: reports.len(), rejected, findings: findings.iter().map(FindingView::from).collect() };
@@ -176,6 +195,10 @@ pub fn run(args: CheckArgs) -> Result<Code> {
             rejected.len(),
             findings.len()
         );
+    }
+    if unusable {
+        // Nothing usable: say so by the exit status too.
+        return Ok(Code::Error);
     }
     Ok(if args.fail_on_findings && !findings.is_empty() { Code::Found } else { Code::Ok })
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incident};
-use super::report::{Category, Direction, Event, Report};
+use super::report::{Category, Direction, Event, Report, ReportError};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -95,6 +95,21 @@ impl<'a> Checker<'a> {
             coasts.insert(side.clone(), rstar::RTree::bulk_load(edges));
         }
         Self { agreement, atlas, coasts }
+    }
+
+    /// Whether the sides a report names exist in this agreement: a misspelt side would
+    /// otherwise match no rule and pass unnoticed.
+    pub fn check_names(&self, report: &Report) -> Result<(), ReportError> {
+        let sides: Vec<&str> = self.agreement.document.sides.iter().map(|s| s.get_ref().id.as_str()).collect();
+        if let Some(side) = report.event.side() {
+            if !sides.contains(&side) {
+                return Err(ReportError::Field {
+                    field: "side".into(),
+                    message: format!("`{side}` is not a side of this agreement ({})", sides.join(", ")),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Zone indices that count as being in zone `id` (the zone, or the halves of a band).

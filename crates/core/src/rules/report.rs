@@ -25,11 +25,32 @@ pub enum ReportError {
 
 /// When something was observed: an instant, or a window when the observer can only
 /// bound it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Observed {
     At(Timestamp),
     Window { from: Timestamp, to: Timestamp },
+}
+
+impl<'de> Deserialize<'de> for Observed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Window {
+            from: Timestamp,
+            to: Timestamp,
+        }
+        use serde::de::Error;
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Timestamp::parse(&text).map(Self::At).map_err(D::Error::custom),
+            value @ serde_json::Value::Object(_) => serde_json::from_value::<Window>(value)
+                .map(|w| Self::Window { from: w.from, to: w.to })
+                .map_err(|e| D::Error::custom(format!("a window is {{\"from\": TIME, \"to\": TIME}}: {e}"))),
+            other => Err(D::Error::custom(format!(
+                "expected a time such as 1953-07-31T06:00:00+09:00 or a window {{\"from\": TIME, \"to\": TIME}}, got {other}"
+            ))),
+        }
+    }
 }
 
 impl Observed {
@@ -214,6 +235,16 @@ pub enum Event {
     },
 }
 
+/// A serde error with the path of the field at fault (`reported_by.party`).
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ReportError {
+    let path = e.path().to_string();
+    if path == "." || path.is_empty() {
+        ReportError::Invalid(e.into_inner().to_string())
+    } else {
+        ReportError::Field { field: path, message: e.into_inner().to_string() }
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -348,10 +379,9 @@ impl Report {
         if !event.contains_key("kind") {
             return Err(ReportError::Field { field: "kind".into(), message: "missing: say what was seen (personnel, vehicle, hostile-act, aircraft, vessel, crossing, zone-entry, hazard, rotation, materiel, casualties)".into() });
         }
-        let envelope: Envelope = serde_json::from_value(serde_json::Value::Object(envelope))
-            .map_err(|e| ReportError::Invalid(e.to_string()))?;
-        let event: Event = serde_json::from_value(serde_json::Value::Object(event))
-            .map_err(|e| ReportError::Invalid(e.to_string()))?;
+        let envelope: Envelope =
+            serde_path_to_error::deserialize(serde_json::Value::Object(envelope)).map_err(path_error)?;
+        let event: Event = serde_path_to_error::deserialize(serde_json::Value::Object(event)).map_err(path_error)?;
         let report = Self {
             id: envelope.id,
             reported_by: envelope.reported_by,
@@ -400,11 +430,14 @@ impl Report {
             }
         }
         if let Event::Casualties { killed, wounded, .. } = &self.event {
-            for e in std::iter::once(killed).chain(wounded.as_ref()) {
+            for (name, e) in std::iter::once(("killed", killed)).chain(wounded.as_ref().map(|w| ("wounded", w))) {
                 if !(e.low <= e.best && e.best <= e.high) {
-                    return Err(field("killed", "estimates must satisfy low <= best <= high"));
+                    return Err(field(name, "estimates must satisfy low <= best <= high"));
                 }
             }
+        }
+        if self.received_at.0 < self.observed_at.start() {
+            return Err(field("received_at", "a report cannot be received before what it reports was observed"));
         }
         if let Event::HostileAct { direction_deg: Some(d), .. } = &self.event {
             if !(d.is_finite() && (0.0..360.0).contains(d)) {
