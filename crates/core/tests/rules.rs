@@ -111,6 +111,15 @@ fn hostile_acts_after_the_effective_time_and_in_the_dmz() {
     let into = check(&[report("r3", effective() + minutes(1), Some(off_line(300.0)), "hostile-act", fire)]);
     assert_eq!(citations(&into), ["I.6", "II.12"]);
     assert_eq!(into[0].zone.as_deref(), Some("dmz-north"));
+    // Fire of unknown origin: the side an investigation assessed is held responsible,
+    // never the side merely alleged.
+    let unknown = json!({"act": "mortar", "alleged_responsible": "unc", "assessed_responsible": "kpa-cpv"});
+    let assessed = check(&[report("r4", effective() + minutes(5), Some(off_line(-8000.0)), "hostile-act", unknown)]);
+    assert_eq!(assessed[0].responsible.as_deref(), Some("kpa-cpv"));
+    let alleged = json!({"act": "mortar", "alleged_responsible": "unc"});
+    let only_alleged =
+        check(&[report("r5", effective() + minutes(5), Some(off_line(-8000.0)), "hostile-act", alleged)]);
+    assert_eq!(only_alleged[0].responsible, None);
 }
 
 #[test]

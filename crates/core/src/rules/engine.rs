@@ -241,7 +241,9 @@ impl<'a> Checker<'a> {
                 if start < from {
                     return;
                 }
-                let side = side.as_deref();
+                // Who fired, when the report says; else the side a team's investigation
+                // assessed (never a mere allegation).
+                let side = side.as_deref().or(report.assessed_responsible.as_deref());
                 match &r.zone {
                     None => out.push(self.finding(
                         citation.clone(),
