@@ -274,7 +274,6 @@ impl Locator {
         let (max_col, max_row) = ((stride - 1) as f64, (self.coarse_rows - 1) as f64);
         let table = &self.coarse[..];
         let mut index = [0u32; BLOCK];
-        let mut entry = [0u32; BLOCK];
         for (ps, os) in positions.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
             for (p, i) in ps.iter().zip(index.iter_mut()) {
                 // `max`/`min` also send NaN to the border (f64::max ignores NaN).
@@ -282,10 +281,8 @@ impl Locator {
                 let row = ((p[1] - y0) * inv_h).max(0.0).min(max_row);
                 *i = floor_small(row) * stride as u32 + floor_small(col);
             }
-            for (e, &i) in entry.iter_mut().zip(index.iter()) {
-                *e = table.get(i as usize).copied().unwrap_or(SPLIT);
-            }
-            for ((p, o), &e) in ps.iter().zip(os.iter_mut()).zip(entry.iter()) {
+            for ((p, o), &i) in ps.iter().zip(os.iter_mut()).zip(index.iter()) {
+                let e = table.get(i as usize).copied().unwrap_or(SPLIT);
                 *o = if e & SPLIT == 0 { e as ZoneIndex } else { self.zone_at(p[0], p[1]) };
             }
         }
