@@ -60,10 +60,10 @@ struct State {
 impl State {
     /// Give the findings from `from` on that have none the incident of report `index`.
     /// (Day balances, closed while a later report is evaluated, attach their own first.)
-    fn attach(&self, out: &mut [Finding], from: usize, index: usize) {
+    fn attach(&self, reports: &[&Report], out: &mut [Finding], from: usize, index: usize) {
         let Some(incident) = self.incident_of.get(index).and_then(|&k| self.incidents.get(k)) else { return };
         for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
-            finding.incident.clone_from(&incident.id);
+            finding.incident = format!("incident-{}", reports[incident.first].id);
             finding.sources = incident.sources;
             finding.nationalities.clone_from(&incident.nationalities);
         }
@@ -125,11 +125,17 @@ impl<'a> Checker<'a> {
     }
 
     fn spots(&self, report: &Report) -> Vec<Spot> {
-        report
-            .places()
-            .into_iter()
-            .map(|(at, position)| Spot { at, position, zone: self.atlas.zone_index(position.lon, position.lat) })
-            .collect()
+        let mut spots = Vec::with_capacity(usize::from(report.position.is_some()) + report.track.len());
+        let mut add = |at, position: Position| {
+            spots.push(Spot { at, position, zone: self.atlas.zone_index(position.lon, position.lat) });
+        };
+        if let Some(p) = report.position {
+            add(report.observed_at.start(), p);
+        }
+        for fix in &report.track {
+            add(fix.at.0, fix.position);
+        }
+        spots
     }
 
     fn zone_id(&self, spot: &Spot) -> String {
@@ -179,7 +185,7 @@ impl<'a> Checker<'a> {
             for provision in &provisions {
                 let before = out.len();
                 self.evaluate(&provision.citation, &provision.rule, &sorted, i, &spots, &mut state, &mut out);
-                state.attach(&mut out, before, i);
+                state.attach(&sorted, &mut out, before, i);
             }
         }
         self.close_day(&sorted, &mut state, &mut out);
@@ -308,11 +314,7 @@ impl<'a> Checker<'a> {
                 Rule::LineCrossing(r),
                 Event::Personnel { side, count, authorization: None, .. } | Event::Vehicle { side, count, .. },
             ) if report.track.len() >= 2 && start >= self.agreement.effective_at() => {
-                let track: Vec<TrackPoint> = report
-                    .track
-                    .iter()
-                    .map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat })
-                    .collect();
+                let track = track_points(report);
                 let crossed = crossings(self.atlas, &track)
                     .into_iter()
                     .find(|c| matches!(c.kind, crate::geo::CrossingKind::Line { .. }));
@@ -511,11 +513,7 @@ impl<'a> Checker<'a> {
                 };
                 let mut candidates: Vec<Spot> = spots.iter().filter(|s| s.at >= from && offends(s)).copied().collect();
                 if report.track.len() >= 2 {
-                    let track: Vec<TrackPoint> = report
-                        .track
-                        .iter()
-                        .map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat })
-                        .collect();
+                    let track = track_points(report);
                     for c in crossings(self.atlas, &track) {
                         if let crate::geo::CrossingKind::Zone { to_zone, .. } = &c.kind {
                             let Some(idx) = self.atlas.zones.zones.iter().position(|z| &z.id == to_zone) else {
@@ -729,7 +727,7 @@ impl<'a> Checker<'a> {
                         format!("{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"),
                     ));
                     let n = out.len();
-                    state.attach(out, n - 1, last_index);
+                    state.attach(reports, out, n - 1, last_index);
                     // Counted once: the excess stands until departures catch up.
                     state.rotation_balance.insert(side, (admitted, admitted));
                 }
@@ -753,13 +751,18 @@ impl<'a> Checker<'a> {
                         format!("{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only", key.1, key.0),
                     ));
                     let n = out.len();
-                    state.attach(out, n - 1, last_index);
+                    state.attach(reports, out, n - 1, last_index);
                     state.materiel_balance.insert(key, (brought, brought));
                 }
             }
         }
         state.open_day = None;
     }
+}
+
+/// A report's track as timed positions for the geometry.
+fn track_points(report: &Report) -> Vec<TrackPoint> {
+    report.track.iter().map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat }).collect()
 }
 
 /// Reports of one incident that show the same provision broken are one finding with all

@@ -2,7 +2,7 @@
 //! space and time and of the same kind, are one incident; an incident counts its
 //! independent sources.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::report::Report;
@@ -12,10 +12,11 @@ use super::report::Report;
 pub const INCIDENT_SECONDS: i64 = 3600;
 pub const INCIDENT_METRES: f64 = 2000.0;
 
-/// An incident: its id (its earliest report's id), its reports, its sources.
+/// An incident: its earliest report (whose id names it), its reports, its sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
-    pub id: String,
+    /// Index of its earliest report; the incident's id is `incident-` and that report's id.
+    pub first: usize,
     pub reports: Vec<usize>,
     pub sources: usize,
     pub nationalities: Vec<String>,
@@ -29,7 +30,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-/// Group `reports` (indices into the slice, which is in time order) into incidents.
+/// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
 /// Candidates are found through buckets of one hour by about two kilometres, so the work
 /// grows with the number of reports, not its square.
 pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
@@ -49,7 +50,9 @@ pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
     for (i, report) in reports.iter().enumerate() {
         let Some((t, x, y)) = key(report) else { continue };
         let kind = kind_index(report);
-        for dt in -1..=1 {
+        // Reports come in time order, so earlier buckets hold every earlier report: only
+        // this hour and the one before can hold a report within an hour before this one.
+        for dt in -1..=0 {
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let Some(others) = buckets.get(&(kind, t + dt, x + dx, y + dy)) else { continue };
@@ -66,29 +69,40 @@ pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
         }
         buckets.entry((kind, t, x, y)).or_default().push(i);
     }
-    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..n {
-        let root = find(&mut parent, i);
-        members.entry(root).or_default().push(i);
-    }
+    // Incidents in order of their earliest report (the root is always the earliest).
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut slot = vec![usize::MAX; n];
+    let mut members: Vec<Vec<usize>> = Vec::new();
     let mut of_report = vec![0usize; n];
-    let mut incidents = Vec::with_capacity(members.len());
-    for (k, (root, reports_in)) in members.into_iter().enumerate() {
-        let sources: BTreeSet<(&str, Option<&str>)> = reports_in
-            .iter()
-            .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
-            .collect();
-        let nationalities: BTreeSet<String> = reports_in
-            .iter()
-            .flat_map(|&i| reports[i].reported_by.observers.iter().filter_map(|o| o.nationality.clone()))
-            .collect();
-        for &i in &reports_in {
-            of_report[i] = k;
+    for (i, &root) in roots.iter().enumerate() {
+        if slot[root] == usize::MAX {
+            slot[root] = members.len();
+            members.push(Vec::new());
         }
+        members[slot[root]].push(i);
+        of_report[i] = slot[root];
+    }
+    let mut incidents = Vec::with_capacity(members.len());
+    for reports_in in members {
+        let root = reports_in[0];
+        let (sources, nationalities) = if reports_in.len() == 1 {
+            let r = reports[root];
+            (1, r.reported_by.observers.iter().filter_map(|o| o.nationality.clone()).collect::<BTreeSet<_>>())
+        } else {
+            let sources: BTreeSet<(&str, Option<&str>)> = reports_in
+                .iter()
+                .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
+                .collect();
+            let nationalities: BTreeSet<String> = reports_in
+                .iter()
+                .flat_map(|&i| reports[i].reported_by.observers.iter().filter_map(|o| o.nationality.clone()))
+                .collect();
+            (sources.len(), nationalities)
+        };
         incidents.push(Incident {
-            id: format!("incident-{}", reports[root].id),
+            first: root,
             reports: reports_in,
-            sources: sources.len(),
+            sources,
             nationalities: nationalities.into_iter().collect(),
         });
     }
