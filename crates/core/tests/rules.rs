@@ -147,6 +147,12 @@ fn entering_the_dmz_and_the_civil_administration_headcount() {
     let over = check(&[entry("a", 600, 0, "in"), entry("b", 401, 10, "in")]);
     assert_eq!(citations(&over), ["I.10"]);
     assert!(over[0].reason.contains("1001") && over[0].reason.contains("allows 1000"), "{}", over[0].reason);
+    // Civil administration entering armed: I.10 (arms only for civil police).
+    let armed =
+        json!({"side": "unc", "count": 4, "category": "civil-administration", "direction": "in", "armed": true});
+    assert_eq!(citations(&check(&[report("r9", at, Some(off_line(-500.0)), "zone-entry", armed)])), ["I.10"]);
+    let police = json!({"side": "unc", "count": 4, "category": "civil-police", "direction": "in", "armed": true});
+    assert!(check(&[report("r10", at, Some(off_line(-500.0)), "zone-entry", police)]).is_empty());
     // Leaving in between keeps it under.
     assert!(check(&[entry("a", 600, 0, "in"), entry("x", 300, 5, "out"), entry("b", 401, 10, "in")]).is_empty());
 }

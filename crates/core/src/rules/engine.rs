@@ -407,7 +407,8 @@ impl<'a> Checker<'a> {
             }
             (
                 Rule::ArmedPersonnel(r),
-                Event::Personnel { side, count, category, armed: true, authorization: None, .. },
+                Event::Personnel { side, count, category, armed: true, authorization: None, .. }
+                | Event::ZoneEntry { side, count, category, armed: true, authorization: None, direction: Direction::In },
             ) if *category != Category::Military && !r.allowed.iter().any(|role| role_matches(*role, *category)) => {
                 let mask = self.zone_mask(r.zone.as_str());
                 if start >= self.agreement.effective_at() {
