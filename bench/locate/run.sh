@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Point-location throughput of armistice beside shapely 2 (and PostGIS when one is already
-# running), on the same random points, with a check that the answers agree.
+# Point-location throughput of armistice beside shapely 2 (and PostGIS when a server with
+# the extension is reachable through psql; see postgis_peer.sh), on the same random points,
+# with a check that the answers agree.
 #
 # Usage: bench/locate/run.sh [N]          (N points, default 10,000,000)
 # Environment: SEED (default 1953), REPEAT (armistice runs, default 5),
-#              SHAPELY_REPEAT (default 3), KEEP=1 keeps the temporary directory.
+#              SHAPELY_REPEAT (default 3), KEEP=1 keeps the temporary directory;
+#              PG_REPEAT, PG_SUBDIVIDE and PG* connection settings for postgis_peer.sh.
 #
 # Sets up bench/.venv (git-ignored) from bench/locate/requirements.txt when missing, builds
 # the release binaries, writes the points and zones.geojson to a temporary directory under
@@ -61,58 +63,14 @@ peer reference-dmz-plain zone-bbox --only dmz-north,dmz-south
 peer reference-dmz-grid grid-0.01 --only dmz-north,dmz-south
 
 step "PostGIS"
-pg_ok=0
 if command -v psql >/dev/null 2>&1 &&
-    timeout 10 psql -XtAq -c "select postgis_lib_version()" >/dev/null 2>&1 </dev/null; then
-    pg_ok=1
+    timeout 10 psql -XtAq -c "select 1 from pg_available_extensions where name = 'postgis'" 2>/dev/null </dev/null | grep -q 1; then
+    # zones (ST_Subdivide'd, under GiST) and the same points loaded into the server; only the
+    # classification query is timed; see postgis_peer.sh
+    "$here/postgis_peer.sh" "$py" "$tmp" "$order" || echo "PostGIS variant failed (see above); left out" >&2
 else
     echo "PostGIS variant skipped: no psql, or no reachable server with the postgis extension" \
         "(set PGHOST/PGDATABASE/... to point at one)" >&2
-fi
-if [ "$pg_ok" = 1 ]; then
-    # zones as (code, GeoJSON) rows, points as CSV; ST_Subdivide'd zones under a GiST index;
-    # one query gives every point its first zone (smallest code), timed inside the server.
-    "$py" - "$tmp" "$order" <<'EOF'
-import json, sys
-import numpy as np
-tmp, order = sys.argv[1], sys.argv[2].split(",")
-feats = json.load(open(f"{tmp}/zones.geojson"))["features"]
-with open(f"{tmp}/zones.tsv", "w") as f:
-    for ft in feats:
-        if (ft.get("properties") or {}).get("kind") == "zone":
-            f.write(f"{order.index(ft['properties']['id'])}\t{json.dumps(ft['geometry'])}\n")
-np.savetxt(f"{tmp}/points.csv", np.fromfile(f"{tmp}/points.f64", "<f8").reshape(-1, 2), fmt="%.17g", delimiter=",")
-EOF
-    sea="$("$py" -c 'import sys; print(sys.argv[1].split(",").index("sea"))' "$order")"
-    if psql -XqAt -v ON_ERROR_STOP=1 >"$tmp/postgis.out" <<EOF; then
-set max_parallel_workers_per_gather = 0;
-create temp table zone_src (code int, gj text);
-\copy zone_src from '$tmp/zones.tsv'
-create temp table zone as select code, ST_Subdivide(ST_SetSRID(ST_GeomFromGeoJSON(gj), 0), 64) as geom from zone_src;
-create index on zone using gist (geom);
-analyze zone;
-create temp table pt (i bigserial primary key, x float8, y float8);
-\copy pt (x, y) from '$tmp/points.csv' with csv
-analyze pt;
-select clock_timestamp() as t0 \gset
-create temp table res as
-  select p.i, coalesce((select min(z.code) from zone z
-                        where ST_Intersects(z.geom, ST_Point(p.x, p.y))), $sea) as code
-  from pt p;
-select extract(epoch from clock_timestamp() - :'t0'::timestamptz);
-\copy (select code from res order by i) to '$tmp/postgis.codes'
-EOF
-        "$py" - "$tmp" <<'EOF'
-import json, sys
-import numpy as np
-tmp = sys.argv[1]
-secs = float(open(f"{tmp}/postgis.out").read().split()[-1])
-np.loadtxt(f"{tmp}/postgis.codes", dtype=np.uint8, ndmin=1).tofile(f"{tmp}/postgis.u8")
-json.dump({"variant": "ST_Subdivide 64 + GiST, ST_Intersects", "threads": 1, "best_seconds": secs}, open(f"{tmp}/postgis.json", "w"))
-EOF
-    else
-        echo "PostGIS variant failed (see above); left out" >&2
-    fi
 fi
 
 step "results"
