@@ -6,6 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use armistice_core::agreement::Position;
 use armistice_core::geo::{Atlas, Placement};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -109,7 +110,7 @@ pub fn run(args: LocateArgs) -> Result<Code> {
     match (&args.input, args.lon, args.lat) {
         (Some(input), _, _) => locate_file(&atlas, input, args.output.as_deref(), args.format),
         (None, Some(lon), Some(lat)) => {
-            check_position(lon, lat).map_err(anyhow::Error::msg)?;
+            checked(Ok((lon, lat))).map_err(anyhow::Error::msg)?;
             let placement = atlas.place(lon, lat);
             let view = LocationView::from(&placement);
             if args.json {
@@ -123,14 +124,10 @@ pub fn run(args: LocateArgs) -> Result<Code> {
     }
 }
 
-fn check_position(lon: f64, lat: f64) -> Result<(), String> {
-    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("longitude {lon} is outside -180..180 (positions are LON LAT)"));
-    }
-    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return Err(format!("latitude {lat} is outside -90..90 (positions are LON LAT)"));
-    }
-    Ok(())
+/// A position read from a record, checked to lie on the globe (the core's own check).
+fn checked(position: Result<(f64, f64), String>) -> Result<(f64, f64), String> {
+    let (lon, lat) = position?;
+    Position::new(lon, lat).map(|p| (p.lon, p.lat))
 }
 
 fn render(lon: f64, lat: f64, placement: &Placement<'_>, view: &LocationView) -> String {
@@ -256,7 +253,7 @@ fn locate_csv(
             text.trim().parse::<f64>().map_err(|_| format!("{what} `{text}` is not a number"))
         };
         let position = number(lon_col, "longitude").and_then(|lon| Ok((lon, number(lat_col, "latitude")?)));
-        let (lon, lat) = match position.and_then(|(lon, lat)| check_position(lon, lat).map(|()| (lon, lat))) {
+        let (lon, lat) = match checked(position) {
             Ok(p) => p,
             Err(reason) => {
                 tally.reject(source, &line.to_string(), &reason);
@@ -328,14 +325,13 @@ fn locate_ndjson(
                 continue;
             }
         };
-        let (lon, lat) =
-            match json_position(&object).and_then(|(lon, lat)| check_position(lon, lat).map(|()| (lon, lat))) {
-                Ok(p) => p,
-                Err(reason) => {
-                    tally.reject(source, &number, &reason);
-                    continue;
-                }
-            };
+        let (lon, lat) = match checked(json_position(&object)) {
+            Ok(p) => p,
+            Err(reason) => {
+                tally.reject(source, &number, &reason);
+                continue;
+            }
+        };
         let view = LocationView::from(&atlas.place(lon, lat));
         object.insert("location".to_owned(), serde_json::to_value(&view).context("writing JSON")?);
         serde_json::to_writer(&mut *writer, &object).context("writing the output")?;
@@ -369,7 +365,7 @@ fn locate_geojson(
             Some(other) => Err(format!("a {} geometry, where a Point was expected", other.type_name())),
             None => Err("no geometry, where a Point was expected".to_owned()),
         };
-        let (lon, lat) = match position.and_then(|(lon, lat)| check_position(lon, lat).map(|()| (lon, lat))) {
+        let (lon, lat) = match checked(position) {
             Ok(p) => p,
             Err(reason) => {
                 tally.reject(source, &at, &reason);

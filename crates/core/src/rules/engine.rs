@@ -124,6 +124,29 @@ impl<'a> Checker<'a> {
         mask
     }
 
+    /// A finding shown by one report at one of its places.
+    fn at_spot(
+        &self,
+        citation: &Citation,
+        rule: &Rule,
+        side: Option<&str>,
+        report: &Report,
+        spot: &Spot,
+        reason: String,
+    ) -> Finding {
+        let reports = vec![report.id.clone()];
+        self.finding(
+            citation.clone(),
+            rule.kind(),
+            side,
+            reports,
+            spot.at,
+            Some(spot.position),
+            Some(self.zone_id(spot)),
+            reason,
+        )
+    }
+
     fn spots(&self, report: &Report) -> Vec<Spot> {
         let mut spots = Vec::with_capacity(usize::from(report.position.is_some()) + report.track.len());
         let mut add = |at, position: Position| {
@@ -277,16 +300,7 @@ impl<'a> Checker<'a> {
                                 } else {
                                     "within or against"
                                 };
-                            out.push(self.finding(
-                                citation.clone(),
-                                rule.kind(),
-                                side,
-                                id(),
-                                start,
-                                Some(spot.position),
-                                Some(self.zone_id(spot)),
-                                format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot)),
-                            ));
+                            out.push(self.at_spot(citation, rule, side, report, spot, format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot))));
                         }
                     }
                 }
@@ -387,15 +401,13 @@ impl<'a> Checker<'a> {
                 if role_matches(r.role, *category) && *count > r.max_per_side =>
             {
                 let mask = self.zone_mask(r.zone.as_str());
-                if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                if let Some(spot) = first_in(spots, mask) {
+                    out.push(self.at_spot(
+                        citation,
+                        rule,
                         Some(side),
-                        id(),
-                        start,
-                        Some(spot.position),
-                        Some(self.zone_id(spot)),
+                        report,
+                        spot,
                         format!(
                             "{count} {} of {side} seen in {} at once; {citation} allows {}",
                             category_words(*category),
@@ -412,15 +424,13 @@ impl<'a> Checker<'a> {
             ) if *category != Category::Military && !r.allowed.iter().any(|role| role_matches(*role, *category)) => {
                 let mask = self.zone_mask(r.zone.as_str());
                 if start >= self.agreement.effective_at() {
-                    if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
-                        out.push(self.finding(
-                            citation.clone(),
-                            rule.kind(),
+                    if let Some(spot) = first_in(spots, mask) {
+                        out.push(self.at_spot(
+                            citation,
+                            rule,
                             Some(side),
-                            id(),
-                            start,
-                            Some(spot.position),
-                            Some(self.zone_id(spot)),
+                            report,
+                            spot,
                             format!(
                                 "{count} armed {} of {side} in {}; {citation} allows arms there only to {}",
                                 category_words(*category),
@@ -444,18 +454,9 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 if start > deadline {
-                    if let Some(spot) = spots.iter().find(|s| mask & (1 << s.zone) != 0) {
+                    if let Some(spot) = first_in(spots, mask) {
                         let days = (start - deadline).num_hours() as f64 / 24.0;
-                        out.push(self.finding(
-                            citation.clone(),
-                            rule.kind(),
-                            Some(side),
-                            id(),
-                            start,
-                            Some(spot.position),
-                            Some(self.zone_id(spot)),
-                            format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339()),
-                        ));
+                        out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339())));
                     }
                 }
             }
@@ -467,16 +468,7 @@ impl<'a> Checker<'a> {
                 let Some(deadline) = instant(r.deadline.as_str()) else { return };
                 if start > deadline {
                     if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
-                        out.push(self.finding(
-                            citation.clone(),
-                            rule.kind(),
-                            Some(side),
-                            id(),
-                            start,
-                            Some(spot.position),
-                            Some(self.zone_id(spot)),
-                            format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0),
-                        ));
+                        out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
                     }
                 }
             }
@@ -488,14 +480,12 @@ impl<'a> Checker<'a> {
                 let Some(from) = instant(r.from.as_str()) else { return };
                 if start >= from {
                     if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
-                        out.push(self.finding(
-                            citation.clone(),
-                            rule.kind(),
+                        out.push(self.at_spot(
+                            citation,
+                            rule,
                             Some(side),
-                            id(),
-                            start,
-                            Some(spot.position),
-                            Some(self.zone_id(spot)),
+                            report,
+                            spot,
                             format!(
                                 "ground forces of {side} in {}, the other side's area; {citation}",
                                 self.zone_id(spot)
@@ -529,19 +519,17 @@ impl<'a> Checker<'a> {
                     }
                 }
                 let first = candidates.into_iter().min_by_key(|s| s.at);
-                if let Some(spot) = first {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                if let Some(spot) = &first {
+                    out.push(self.at_spot(
+                        citation,
+                        rule,
                         Some(side),
-                        id(),
-                        spot.at,
-                        Some(spot.position),
-                        Some(self.zone_id(&spot)),
+                        report,
+                        spot,
                         format!(
                             "military aircraft{} of {side} over {}; {citation} forbids it",
                             aircraft_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
-                            self.zone_id(&spot)
+                            self.zone_id(spot)
                         ),
                     ));
                 }
@@ -570,14 +558,12 @@ impl<'a> Checker<'a> {
                     ));
                 }
                 if let Some(spot) = within {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                    out.push(self.at_spot(
+                        citation,
+                        rule,
                         Some(side),
-                        id(),
-                        spot.at,
-                        Some(spot.position),
-                        Some(self.zone_id(spot)),
+                        report,
+                        spot,
                         format!(
                             "naval vessel{name} of {side} in {} within {:.0} km of the other side's coast; {citation}",
                             self.zone_id(spot),
@@ -759,6 +745,11 @@ impl<'a> Checker<'a> {
         }
         state.open_day = None;
     }
+}
+
+/// The first of a report's places inside the zones of `mask`.
+fn first_in(spots: &[Spot], mask: u64) -> Option<&Spot> {
+    spots.iter().find(|s| mask & (1 << s.zone) != 0)
 }
 
 /// A report's track as timed positions for the geometry.
