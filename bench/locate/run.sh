@@ -6,6 +6,7 @@
 # Usage: bench/locate/run.sh [N]          (N points, default 10,000,000)
 # Environment: SEED (default 1953), REPEAT (armistice runs, default 5),
 #              SHAPELY_REPEAT (default 3), KEEP=1 keeps the temporary directory;
+#              POSTGIS=0 skips PostGIS (it runs when reachable: minutes a run at 10M points);
 #              PG_REPEAT, PG_SUBDIVIDE and PG* connection settings for postgis_peer.sh.
 #
 # Sets up bench/.venv (git-ignored) from bench/locate/requirements.txt when missing, builds
@@ -63,7 +64,9 @@ peer reference-dmz-plain zone-bbox --only dmz-north,dmz-south
 peer reference-dmz-grid grid-0.01 --only dmz-north,dmz-south
 
 step "PostGIS"
-if command -v psql >/dev/null 2>&1 &&
+if [ "${POSTGIS:-1}" = 0 ]; then
+    echo "PostGIS variant skipped: POSTGIS=0" >&2
+elif command -v psql >/dev/null 2>&1 &&
     timeout 10 psql -XtAq -c "select 1 from pg_available_extensions where name = 'postgis'" 2>/dev/null </dev/null | grep -q 1; then
     # zones (ST_Subdivide'd, under GiST) and the same points loaded into the server; only the
     # classification query is timed; see postgis_peer.sh

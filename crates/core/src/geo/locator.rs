@@ -1,9 +1,8 @@
-//! Which zone a position is in, fast: a uniform grid over the zones' polygons, read
-//! through a coarse table of 4 x 4 blocks of cells. Most blocks lie wholly inside one
-//! zone and answer with one lookup in a table small enough for the cache; a block that a
-//! boundary crosses keeps its 16 cells; a cell that a boundary crosses keeps the
-//! boundary's edges and which zones hold a reference point inside it, and answers by
-//! counting the edges crossed between that point and the query.
+//! Which zone a position is in, fast: a uniform grid over the zones' polygons with one
+//! byte per cell. Most cells lie wholly inside one zone and answer with that one byte, from
+//! a table small enough for the processor's second-level cache; a cell that a boundary
+//! crosses keeps the boundary's edges and which zones hold a reference point inside it,
+//! and answers by counting the edges crossed between that point and the query.
 //!
 //! The answer is exact for the polygons given (even-odd rule per zone, the first zone in
 //! order that contains the point), the same polygons `armistice zones` exports in the same
@@ -19,15 +18,9 @@ pub type ZoneIndex = u8;
 
 /// Cells along the longer side of the grid.
 const GRID_CELLS: usize = 1024;
-/// Cells per side of a block of the coarse table, as a power of two.
-const COARSE_SHIFT: usize = 2;
 
-/// Cells per block of the coarse table.
-const BLOCK_CELLS: usize = 1 << (2 * COARSE_SHIFT);
-
-/// In a table entry, this bit means "not one zone: the rest is an index" (into `blocks`
-/// for the coarse table, into `mixed` for a block's cells). Without it, the entry is a zone.
-const SPLIT: u32 = 1 << 31;
+/// In the cell table, a cell that a boundary crosses; any other value is a zone.
+const MIXED: u8 = u8::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -55,14 +48,16 @@ pub struct Locator {
     inv_cell_h: f64,
     nx: usize,
     ny: usize,
-    /// One entry per block of 4 x 4 cells, with a border of the outside zone all round:
-    /// the block's zone, or SPLIT | index into `blocks`.
-    coarse: Vec<u32>,
-    coarse_stride: usize,
-    coarse_rows: usize,
-    /// The cells of blocks a boundary crosses, row by row: a zone, or SPLIT | index into
-    /// `mixed`. One cache line each.
-    blocks: Vec<[u32; BLOCK_CELLS]>,
+    /// One byte per cell, row by row, with a border of the outside zone all round (so
+    /// `stride = nx + 2`): the cell's zone, or [`MIXED`].
+    cells: Vec<u8>,
+    stride: usize,
+    rows: usize,
+    /// Bit i set: entry i of `cells` is [`MIXED`]; with `mixed_before`, the rank of a mixed
+    /// cell, which is its index in `mixed`.
+    mixed_bits: Vec<u64>,
+    /// Mixed cells in the words of `mixed_bits` before this one.
+    mixed_before: Vec<u32>,
     mixed: Vec<MixedCell>,
     edges: Vec<Edge>,
     /// The zone for positions in no polygon (the sea).
@@ -165,15 +160,17 @@ impl Locator {
             }
         }
 
-        // Cells: a zone, or SPLIT | index of their MixedCell.
+        // Cells: a zone, or MIXED and a MixedCell, in the order of the table.
+        let (stride, rows) = (nx + 2, ny + 2);
+        let mut cells = vec![outside as u8; stride * rows];
+        let mut mixed_bits = vec![0u64; cells.len().div_ceil(64)];
         let mut mixed = Vec::new();
         let mut edges = Vec::new();
-        let mut cell_value = vec![0u32; nx * ny];
         for cy in 0..ny {
             for cx in 0..nx {
-                let here = cy * nx + cx;
-                cell_value[here] = if per_cell[here].is_empty() {
-                    u32::from(first_zone(inside[here], outside))
+                let (here, entry) = (cy * nx + cx, (cy + 1) * stride + cx + 1);
+                if per_cell[here].is_empty() {
+                    cells[entry] = first_zone(inside[here], outside);
                 } else {
                     let first_edge = edges.len() as u32;
                     edges.extend(per_cell[here].iter().map(|&e| all_edges[e as usize]));
@@ -183,35 +180,16 @@ impl Locator {
                         first_edge,
                         end_edge: edges.len() as u32,
                     });
-                    SPLIT | (mixed.len() as u32 - 1)
-                };
+                    cells[entry] = MIXED;
+                    mixed_bits[entry / 64] |= 1 << (entry % 64);
+                }
             }
         }
-
-        // Blocks: one zone, or their 16 cells. Cells past the grid's edge are outside.
-        let side = 1usize << COARSE_SHIFT;
-        let (coarse_nx, coarse_ny) = (nx.div_ceil(side), ny.div_ceil(side));
-        let (coarse_stride, coarse_rows) = (coarse_nx + 2, coarse_ny + 2);
-        let mut coarse = vec![outside as u32; coarse_stride * coarse_rows];
-        let mut blocks: Vec<[u32; BLOCK_CELLS]> = Vec::new();
-        for by in 0..coarse_ny {
-            for bx in 0..coarse_nx {
-                let mut cells = [outside as u32; BLOCK_CELLS];
-                for (k, cell) in cells.iter_mut().enumerate() {
-                    let (cx, cy) =
-                        ((bx << COARSE_SHIFT) + (k & (side - 1)), (by << COARSE_SHIFT) + (k >> COARSE_SHIFT));
-                    if cx < nx && cy < ny {
-                        *cell = cell_value[cy * nx + cx];
-                    }
-                }
-                let uniform = cells.iter().all(|&c| c == cells[0] && c & SPLIT == 0);
-                coarse[(by + 1) * coarse_stride + bx + 1] = if uniform {
-                    cells[0]
-                } else {
-                    blocks.push(cells);
-                    SPLIT | (blocks.len() as u32 - 1)
-                };
-            }
+        let mut mixed_before = Vec::with_capacity(mixed_bits.len());
+        let mut count = 0u32;
+        for word in &mixed_bits {
+            mixed_before.push(count);
+            count += word.count_ones();
         }
         Self {
             min,
@@ -220,10 +198,11 @@ impl Locator {
             inv_cell_h: 1.0 / cell_h,
             nx,
             ny,
-            coarse,
-            coarse_stride,
-            coarse_rows,
-            blocks,
+            cells,
+            stride,
+            rows,
+            mixed_bits,
+            mixed_before,
             mixed,
             edges,
             outside: outside as ZoneIndex,
@@ -238,16 +217,24 @@ impl Locator {
         }
         let cx = (((lon - self.min.x) * self.inv_cell_w) as usize).min(self.nx - 1);
         let cy = (((lat - self.min.y) * self.inv_cell_h) as usize).min(self.ny - 1);
-        let block = self.coarse[((cy >> COARSE_SHIFT) + 1) * self.coarse_stride + (cx >> COARSE_SHIFT) + 1];
-        if block & SPLIT == 0 {
-            return block as ZoneIndex;
+        let entry = (cy + 1) * self.stride + cx + 1;
+        match self.cells[entry] {
+            MIXED => self.exact(entry, lon, lat),
+            zone => zone,
         }
-        let side = 1usize << COARSE_SHIFT;
-        let cell = self.blocks[(block & !SPLIT) as usize][((cy & (side - 1)) << COARSE_SHIFT) + (cx & (side - 1))];
-        if cell & SPLIT == 0 {
-            return cell as ZoneIndex;
-        }
-        let m = &self.mixed[(cell & !SPLIT) as usize];
+    }
+
+    /// The zone of a position in the mixed cell at `entry` of the table.
+    #[inline]
+    fn exact(&self, entry: usize, lon: f64, lat: f64) -> ZoneIndex {
+        let (word, bit) = (entry / 64, entry % 64);
+        let (Some(&bits), Some(&before)) = (self.mixed_bits.get(word), self.mixed_before.get(word)) else {
+            return self.outside;
+        };
+        let rank = before as usize + (bits & ((1u64 << bit) - 1)).count_ones() as usize;
+        let Some(m) = self.mixed.get(rank) else {
+            return self.outside;
+        };
         let point = Coord { x: lon, y: lat };
         let mut mask = m.inside;
         for edge in &self.edges[m.first_edge as usize..m.end_edge as usize] {
@@ -260,30 +247,38 @@ impl Locator {
 
     /// Zones for many positions at once, written into `out` (same length as `positions`).
     ///
-    /// Blocks of positions go through three tight loops: block indices into the coarse
-    /// table (branch-free arithmetic the compiler vectorises; positions off the grid clamp
-    /// onto the table's border, which holds the outside zone), one byte load each, and the
-    /// full path for the few positions whose block a boundary crosses.
+    /// Blocks of positions go through two loops: a branch-free one that reads each
+    /// position's byte from the table (positions off the grid, and NaN, clamp onto the
+    /// table's border, which holds the outside zone) and notes the mixed cells on the side,
+    /// then the exact test for those few. Keeping the mispredicted branch out of the first
+    /// loop is most of its speed.
     pub fn zones_at(&self, positions: &[[f64; 2]], out: &mut [ZoneIndex]) {
         const BLOCK: usize = 512;
-        let scale = (1usize << COARSE_SHIFT) as f64;
-        let (inv_w, inv_h) = (self.inv_cell_w / scale, self.inv_cell_h / scale);
-        // Block column 1 starts at min.x: column 0 and the last column are the border.
+        // Column 1 starts at min.x: column 0 and the last column are the border.
+        let (inv_w, inv_h) = (self.inv_cell_w, self.inv_cell_h);
         let (x0, y0) = (self.min.x - 1.0 / inv_w, self.min.y - 1.0 / inv_h);
-        let stride = self.coarse_stride;
-        let (max_col, max_row) = ((stride - 1) as f64, (self.coarse_rows - 1) as f64);
-        let table = &self.coarse[..];
-        let mut index = [0u32; BLOCK];
+        let stride = self.stride;
+        let (max_col, max_row) = ((stride - 1) as f64, (self.rows - 1) as f64);
+        let table = &self.cells[..];
+        let entry = |p: &[f64; 2]| {
+            // `max`/`min` also send NaN to the border (f64::max ignores NaN).
+            let col = ((p[0] - x0) * inv_w).max(0.0).min(max_col);
+            let row = ((p[1] - y0) * inv_h).max(0.0).min(max_row);
+            (floor_small(row) * stride as u32 + floor_small(col)) as usize
+        };
+        let mut pending = [0u16; BLOCK];
         for (ps, os) in positions.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
-            for (p, i) in ps.iter().zip(index.iter_mut()) {
-                // `max`/`min` also send NaN to the border (f64::max ignores NaN).
-                let col = ((p[0] - x0) * inv_w).max(0.0).min(max_col);
-                let row = ((p[1] - y0) * inv_h).max(0.0).min(max_row);
-                *i = floor_small(row) * stride as u32 + floor_small(col);
+            let mut n = 0;
+            for (k, (p, o)) in ps.iter().zip(os.iter_mut()).enumerate() {
+                let zone = table.get(entry(p)).copied().unwrap_or(MIXED);
+                *o = zone;
+                pending[n] = k as u16;
+                n += usize::from(zone == MIXED);
             }
-            for ((p, o), &i) in ps.iter().zip(os.iter_mut()).zip(index.iter()) {
-                let e = table.get(i as usize).copied().unwrap_or(SPLIT);
-                *o = if e & SPLIT == 0 { e as ZoneIndex } else { self.zone_at(p[0], p[1]) };
+            for &k in &pending[..n] {
+                let p = ps[usize::from(k)];
+                let i = entry(&p);
+                os[usize::from(k)] = if i < table.len() { self.exact(i, p[0], p[1]) } else { self.zone_at(p[0], p[1]) };
             }
         }
     }
