@@ -138,7 +138,12 @@ fn entering_the_dmz_and_the_civil_administration_headcount() {
     let military = json!({"side": "unc", "count": 10, "category": "military", "direction": "in"});
     assert_eq!(citations(&check(&[report("r1", at, Some(off_line(-500.0)), "zone-entry", military)])), ["I.9"]);
     let entry = |id: &str, count: u32, t: i64, direction: &str| {
-        let fields = json!({"side": "unc", "count": count, "category": "civil-administration", "direction": direction});
+        let mut fields =
+            json!({"side": "unc", "count": count, "category": "civil-administration", "direction": direction});
+        if direction == "out" {
+            // Leaving needs the commander's pass (I.8), tested on its own below.
+            fields["authorization"] = json!("UNC-PASS-1");
+        }
         report(id, at + minutes(t), Some(off_line(-500.0)), "zone-entry", fields)
     };
     // Exactly 1,000 at once: lawful.
@@ -155,6 +160,37 @@ fn entering_the_dmz_and_the_civil_administration_headcount() {
     assert!(check(&[report("r10", at, Some(off_line(-500.0)), "zone-entry", police)]).is_empty());
     // Leaving in between keeps it under.
     assert!(check(&[entry("a", 600, 0, "in"), entry("x", 300, 5, "out"), entry("b", 401, 10, "in")]).is_empty());
+}
+
+#[test]
+fn leaving_the_dmz_needs_the_commanders_authorization() {
+    let at = effective() + Duration::days(20);
+    let exit = |id: &str, at: DateTime<FixedOffset>, offset_m: f64, category: &str, pass: Option<&str>| {
+        let mut fields = json!({"side": "kpa-cpv", "count": 30, "category": category, "direction": "out"});
+        if let Some(pass) = pass {
+            fields["authorization"] = json!(pass);
+        }
+        report(id, at, Some(off_line(offset_m)), "zone-entry", fields)
+    };
+    // Civil police leaving the northern half with no pass: I.8, naming the territory entered.
+    let found = check(&[exit("r1", at, 600.0, "civil-police", None)]);
+    assert_eq!(citations(&found), ["I.8"]);
+    assert_eq!(found[0].responsible.as_deref(), Some("kpa-cpv"));
+    assert!(found[0].reason.contains("into the territory of kpa-cpv"), "{}", found[0].reason);
+    // Leaving from the southern half enters the other side's territory.
+    let south = check(&[exit("r2", at, -600.0, "civil-police", None)]);
+    assert!(south[0].reason.contains("into the territory of unc"), "{}", south[0].reason);
+    // With the commander's pass: lawful.
+    assert!(check(&[exit("r3", at, 600.0, "civil-police", Some("KC-PASS-7"))]).is_empty());
+    // Military leaving during the 72-hour withdrawal carry out the agreement's own order:
+    // lawful up to the deadline, a finding a minute after it.
+    let deadline = effective() + Duration::hours(72);
+    assert!(check(&[exit("r4", deadline, 600.0, "military", None)]).is_empty());
+    assert_eq!(citations(&check(&[exit("r5", deadline + minutes(1), 600.0, "military", None)])), ["I.8"]);
+    // Civil police are exempt from the withdrawal, so their exit needs a pass from the start;
+    // before the effective time nothing applies.
+    assert_eq!(citations(&check(&[exit("r6", effective() + minutes(1), 600.0, "civil-police", None)])), ["I.8"]);
+    assert!(check(&[exit("r7", effective() - minutes(1), 600.0, "civil-police", None)]).is_empty());
 }
 
 #[test]

@@ -187,6 +187,30 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Whether people of `category` leaving `zone` at `at` are carrying out a withdrawal
+    /// the agreement itself orders (before its deadline, for the roles it does not exempt):
+    /// that movement needs no further authorization.
+    fn withdrawing(&self, zone: &str, category: Category, at: DateTime<FixedOffset>) -> bool {
+        self.agreement.provisions().iter().any(|p| match &p.rule {
+            Rule::Withdrawal(w) if w.zone.as_str() == zone => {
+                !w.exempt.iter().any(|role| role_matches(*role, category))
+                    && self.agreement.instant(w.deadline.as_str()).is_some_and(|deadline| at <= deadline)
+            }
+            _ => false,
+        })
+    }
+
+    /// The side whose territory people leaving `zone` at `spot` enter: the side of the
+    /// half of the zone they left from, or of the territory they are already in.
+    fn side_entered_from(&self, zone: &str, spot: &Spot) -> Option<String> {
+        let here = self.atlas.zone(spot.zone);
+        match &here.kind {
+            ZoneKind::BufferHalf { buffer_id, .. } if buffer_id == zone => here.side.clone(),
+            ZoneKind::Territory => here.side.clone(),
+            _ => None,
+        }
+    }
+
     fn in_other_territory(&self, spot: &Spot, side: &str) -> bool {
         let zone = self.atlas.zone(spot.zone);
         zone.kind == ZoneKind::Territory && zone.side.as_deref().is_some_and(|s| s != side)
@@ -368,6 +392,27 @@ impl<'a> Checker<'a> {
                         ),
                     ));
                 }
+            }
+            (
+                Rule::ZoneExit(r),
+                Event::ZoneEntry { side, count, category, direction: Direction::Out, authorization: None, .. },
+            ) if start >= self.agreement.effective_at() && !self.withdrawing(r.zone.as_str(), *category, start) => {
+                let entered = spots.first().and_then(|s| self.side_entered_from(r.zone.as_str(), s));
+                out.push(self.finding(
+                    citation.clone(),
+                    rule.kind(),
+                    Some(side),
+                    id(),
+                    start,
+                    report.position,
+                    spots.first().map(|s| self.zone_id(s)),
+                    format!(
+                        "{count} {} of {side} left {} into {} with no authorization; {citation} needs the authorization of that side's commander",
+                        category_words(*category),
+                        r.zone,
+                        entered.map_or_else(|| "a side's territory".to_owned(), |s| format!("the territory of {s}"))
+                    ),
+                ));
             }
             (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
                 if role_matches(r.role, *category) =>
