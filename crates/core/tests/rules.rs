@@ -302,6 +302,27 @@ fn reports_of_one_incident_make_one_finding_with_their_sources() {
     assert_eq!(found[0].sources, 2);
 }
 
+/// Regression: cells for grouping were 2 km of latitude but only about 1.6 km of longitude
+/// at 38°N, so two reports 1.9 km apart east-west could fall two cells apart and stay
+/// separate incidents.
+#[test]
+fn reports_1_9_km_apart_east_west_are_one_incident() {
+    let at = effective() + Duration::hours(75);
+    let unit = json!({"side": "kpa-cpv", "count": 40, "category": "military"});
+    let here = off_line(900.0);
+    // 1,900 m east at this latitude, in degrees of longitude.
+    let east = [here[0] + 1900.0 / (111_320.0 * here[1].to_radians().cos()), here[1]];
+    for shift in [0.0, 0.003, 0.007, 0.011, 0.015] {
+        let mut a = report("a", at, Some([here[0] + shift, here[1]]), "personnel", unit.clone());
+        a.reported_by.party = "unc".into();
+        a.reported_by.team = None;
+        let b = report("b", at + minutes(30), Some([east[0] + shift, east[1]]), "personnel", unit.clone());
+        let found = check(&[a, b]);
+        assert_eq!(found.len(), 1, "shift {shift}: {found:?}");
+        assert_eq!(found[0].reports, ["a", "b"], "shift {shift}");
+    }
+}
+
 fn mixed_reports() -> Vec<Report> {
     let at = effective() + Duration::hours(75);
     let mut reports = Vec::new();

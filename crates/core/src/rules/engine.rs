@@ -78,6 +78,8 @@ pub struct Checker<'a> {
     /// Each side's coastline (the edges of its territory), indexed for "how far is the
     /// nearest coast of that side" (contiguous waters).
     coasts: BTreeMap<String, rstar::RTree<geo::Line<f64>>>,
+    /// Zone id -> indices of the atlas zones that count as being in it.
+    masks: BTreeMap<String, u64>,
 }
 
 impl<'a> Checker<'a> {
@@ -94,7 +96,14 @@ impl<'a> Checker<'a> {
                 .collect();
             coasts.insert(side.clone(), rstar::RTree::bulk_load(edges));
         }
-        Self { agreement, atlas, coasts }
+        let mut masks: BTreeMap<String, u64> = BTreeMap::new();
+        for (i, zone) in atlas.zones.zones.iter().enumerate() {
+            *masks.entry(zone.id.clone()).or_default() |= 1 << i;
+            if let ZoneKind::BufferHalf { buffer_id, .. } = &zone.kind {
+                *masks.entry(buffer_id.clone()).or_default() |= 1 << i;
+            }
+        }
+        Self { agreement, atlas, coasts, masks }
     }
 
     /// Whether the sides a report names exist in this agreement: a misspelt side would
@@ -114,14 +123,7 @@ impl<'a> Checker<'a> {
 
     /// Zone indices that count as being in zone `id` (the zone, or the halves of a band).
     fn zone_mask(&self, id: &str) -> u64 {
-        let mut mask = 0;
-        for (i, zone) in self.atlas.zones.zones.iter().enumerate() {
-            let half_of = matches!(&zone.kind, ZoneKind::BufferHalf { buffer_id, .. } if buffer_id == id);
-            if zone.id == id || half_of {
-                mask |= 1 << i;
-            }
-        }
-        mask
+        self.masks.get(id).copied().unwrap_or(0)
     }
 
     /// A finding shown by one report at one of its places.
@@ -147,8 +149,9 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn spots(&self, report: &Report) -> Vec<Spot> {
-        let mut spots = Vec::with_capacity(usize::from(report.position.is_some()) + report.track.len());
+    /// The places a report puts something, located, into `spots` (cleared first).
+    fn spots(&self, report: &Report, spots: &mut Vec<Spot>) {
+        spots.clear();
         let mut add = |at, position: Position| {
             spots.push(Spot { at, position, zone: self.atlas.zone_index(position.lon, position.lat) });
         };
@@ -158,7 +161,6 @@ impl<'a> Checker<'a> {
         for fix in &report.track {
             add(fix.at.0, fix.position);
         }
-        spots
     }
 
     fn zone_id(&self, spot: &Spot) -> String {
@@ -218,21 +220,33 @@ impl<'a> Checker<'a> {
 
     /// Check every report; return the findings in order of time, then citation.
     pub fn check(&self, reports: &[Report]) -> Vec<Finding> {
-        let mut order: Vec<usize> = (0..reports.len()).collect();
-        order.sort_by(|&a, &b| {
-            (reports[a].observed_at.start(), &reports[a].id).cmp(&(reports[b].observed_at.start(), &reports[b].id))
+        // Order by observation time (as whole seconds and nanoseconds, cheaper to compare
+        // than dates with offsets), ties by id.
+        let mut order: Vec<(i64, u32, u32)> = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let t = r.observed_at.start();
+                (t.timestamp(), t.timestamp_subsec_nanos(), i as u32)
+            })
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| reports[a.2 as usize].id.cmp(&reports[b.2 as usize].id))
         });
-        let sorted: Vec<&Report> = order.iter().map(|&i| &reports[i]).collect();
+        let sorted: Vec<&Report> = order.iter().map(|&(_, _, i)| &reports[i as usize]).collect();
         let (incidents, incident_of) = incidents::group(&sorted);
         let mut out = Vec::new();
         let mut state = State { incidents, incident_of, ..State::default() };
         let provisions = self.agreement.provisions();
+        let mut spots = Vec::new();
         for (i, report) in sorted.iter().enumerate() {
-            let spots = self.spots(report);
+            self.spots(report, &mut spots);
             for provision in &provisions {
                 let before = out.len();
                 self.evaluate(&provision.citation, &provision.rule, &sorted, i, &spots, &mut state, &mut out);
-                state.attach(&sorted, &mut out, before, i);
+                if out.len() > before {
+                    state.attach(&sorted, &mut out, before, i);
+                }
             }
         }
         self.close_day(&sorted, &mut state, &mut out);

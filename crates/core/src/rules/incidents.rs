@@ -31,43 +31,42 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 }
 
 /// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
-/// Candidates are found through buckets of one hour by about two kilometres, so the work
-/// grows with the number of reports, not its square.
+/// Candidates are found through cells of at least two kilometres a side, per kind of
+/// report; each cell lists its reports in time order, so only the last hour of the nine
+/// cells around a report is read, and the work grows with the number of reports, not its
+/// square.
 pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
     let n = reports.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    let cell_deg = INCIDENT_METRES / 111_000.0;
+    let anchor = |r: &Report| r.position.or_else(|| r.track.first().map(|f| f.position));
+    // A degree of latitude is at least 110.5 km; a degree of longitude shrinks with the
+    // cosine of the latitude, so cells are sized for the highest latitude in the batch.
+    let max_lat = reports.iter().filter_map(|r| anchor(r)).map(|p| p.lat.abs()).fold(0.0f64, f64::max).min(85.0);
+    let cell_lat = INCIDENT_METRES / 110_500.0;
+    let cell_lon = INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
     // Only looked up, never iterated: a hash map keeps the result independent of its order.
-    let mut buckets: HashMap<(u8, i64, i64, i64), Vec<usize>, BuildHasherDefault<WordHasher>> = HashMap::default();
-    let key = |r: &Report| -> Option<(i64, i64, i64)> {
-        let p = r.position.or_else(|| r.track.first().map(|f| f.position))?;
-        Some((
-            r.observed_at.start().timestamp().div_euclid(INCIDENT_SECONDS),
-            (p.lon / cell_deg).floor() as i64,
-            (p.lat / cell_deg).floor() as i64,
-        ))
-    };
+    let mut cells: HashMap<(u8, i64, i64), Vec<(i64, usize)>, BuildHasherDefault<WordHasher>> = HashMap::default();
     for (i, report) in reports.iter().enumerate() {
-        let Some((t, x, y)) = key(report) else { continue };
+        let Some(p) = anchor(report) else { continue };
+        let (x, y) = ((p.lon / cell_lon).floor() as i64, (p.lat / cell_lat).floor() as i64);
+        let t = report.observed_at.start().timestamp();
         let kind = kind_index(report);
-        // Reports come in time order, so earlier buckets hold every earlier report: only
-        // this hour and the one before can hold a report within an hour before this one.
-        for dt in -1..=0 {
-            for dx in -1..=1 {
-                for dy in -1..=1 {
-                    let Some(others) = buckets.get(&(kind, t + dt, x + dx, y + dy)) else { continue };
-                    for &j in others {
-                        if near(reports[i], reports[j]) {
-                            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                            // The earlier report is the root, so an incident's id is stable.
-                            let (root, child) = if a < b { (a, b) } else { (b, a) };
-                            parent[child] = root;
-                        }
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
+                // Latest first, back to an hour before this report.
+                for &(when, j) in others.iter().rev().take_while(|(when, _)| t - when <= INCIDENT_SECONDS) {
+                    debug_assert!(when <= t);
+                    if near(reports[i], reports[j]) {
+                        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                        // The earlier report is the root, so an incident's id is stable.
+                        let (root, child) = if a < b { (a, b) } else { (b, a) };
+                        parent[child] = root;
                     }
                 }
             }
         }
-        buckets.entry((kind, t, x, y)).or_default().push(i);
+        cells.entry((kind, x, y)).or_default().push((t, i));
     }
     // Incidents in order of their earliest report (the root is always the earliest).
     let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
