@@ -22,6 +22,10 @@ pub struct Incident {
     pub nationalities: Vec<String>,
 }
 
+/// (kind, column, row) -> (observed second, report index) of the reports in that cell,
+/// in time order.
+type Cells = HashMap<(u8, i64, i64), Vec<(i64, usize)>, BuildHasherDefault<WordHasher>>;
+
 fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
@@ -45,7 +49,7 @@ pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
     let cell_lat = INCIDENT_METRES / 110_500.0;
     let cell_lon = INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
     // Only looked up, never iterated: a hash map keeps the result independent of its order.
-    let mut cells: HashMap<(u8, i64, i64), Vec<(i64, usize)>, BuildHasherDefault<WordHasher>> = HashMap::default();
+    let mut cells: Cells = HashMap::default();
     for (i, report) in reports.iter().enumerate() {
         let Some(p) = anchor(report) else { continue };
         let (x, y) = ((p.lon / cell_lon).floor() as i64, (p.lat / cell_lat).floor() as i64);
