@@ -13,6 +13,7 @@ pub mod finding;
 pub mod invariants;
 pub mod ledger;
 pub mod prisoner;
+pub mod scenario;
 pub mod state;
 pub mod terms;
 
