@@ -513,20 +513,37 @@ fn reason(topic: Topic, n: usize, responsible: &str, at: DateTime<FixedOffset>, 
 pub fn replay(
     terms: Terms,
     prisoners: Vec<Prisoner>,
-    mut events: Vec<Event>,
+    events: Vec<Event>,
     until: Option<DateTime<FixedOffset>>,
 ) -> (Ledger, Vec<LedgerError>) {
+    let prisoners = prisoners.into_iter().map(|p| ((), p)).collect();
+    let events = events.into_iter().map(|e| ((), e)).collect();
+    let (ledger, errors) = replay_located(terms, prisoners, events, until);
+    (ledger, errors.into_iter().map(|(_, e)| e).collect())
+}
+
+/// [`replay`] for records and events that carry where they came from (a file and line),
+/// so that each refusal can say where its input was.
+pub fn replay_located<L>(
+    terms: Terms,
+    prisoners: Vec<(L, Prisoner)>,
+    mut events: Vec<(L, Event)>,
+    until: Option<DateTime<FixedOffset>>,
+) -> (Ledger, Vec<(L, LedgerError)>) {
     let mut ledger = Ledger::new(terms);
     let mut errors = Vec::new();
-    for prisoner in prisoners {
+    for (at, prisoner) in prisoners {
         if let Err(e) = ledger.add_prisoner(prisoner) {
-            errors.push(e);
+            errors.push((at, e));
         }
     }
-    events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-    for event in events.iter().filter(|e| until.is_none_or(|u| e.at.0 <= u)) {
-        if let Err(e) = ledger.apply(event) {
-            errors.push(e);
+    events.sort_by(|(_, a), (_, b)| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    for (at, event) in events {
+        if until.is_some_and(|u| event.at.0 > u) {
+            continue;
+        }
+        if let Err(e) = ledger.apply(&event) {
+            errors.push((at, e));
         }
     }
     if let Some(until) = until {

@@ -12,6 +12,7 @@ pub mod file;
 pub mod finding;
 pub mod invariants;
 pub mod ledger;
+pub mod plan;
 pub mod prisoner;
 pub mod scenario;
 pub mod state;
@@ -19,7 +20,7 @@ pub mod terms;
 
 pub use event::{Event, EventKind};
 pub use finding::Finding;
-pub use ledger::{Ledger, LedgerError, replay};
+pub use ledger::{Ledger, LedgerError, replay, replay_located};
 pub use prisoner::{Choice, Health, PartialDate, Prisoner};
 pub use state::{State, StateKind};
 pub use terms::Terms;
