@@ -470,3 +470,195 @@ fn check_rejects_bad_lines_by_number_and_goes_on() {
     assert_eq!(output.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn help_teaches_the_pow_commands() {
+    for args in [vec!["pow", "--help"], vec!["pow", "status", "--help"], vec!["pow", "plan", "--help"]] {
+        let output = armistice(&args);
+        assert_eq!(output.status.code(), Some(0));
+        let words: Vec<&str> =
+            std::iter::once("armistice").chain(args.iter().copied().filter(|a| !a.starts_with('-'))).collect();
+        insta::assert_snapshot!(format!("help_{}", words.join("_")), stdout(&output));
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PowStatusJson {
+    agreement: String,
+    at: Option<String>,
+    prisoners: usize,
+    by_state: std::collections::BTreeMap<String, usize>,
+    by_detaining_side: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    by_nationality: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    unaccounted: std::collections::BTreeMap<String, Vec<PowUnaccountedJson>>,
+    conserved: bool,
+    findings: Vec<PowFindingJson>,
+    rejected: Vec<PowRejectedJson>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PowUnaccountedJson {
+    id: String,
+    nationality: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PowFindingJson {
+    citation: String,
+    rule: String,
+    responsible: Option<String>,
+    prisoners: Vec<String>,
+    events: Vec<String>,
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PowRejectedJson {
+    line: Option<usize>,
+    error: String,
+}
+
+fn pow_status(args: &[&str]) -> PowStatusJson {
+    let output = armistice(&[&["pow", "status", "--json"], args].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("pow status --json is one JSON document")
+}
+
+#[test]
+fn pow_status_on_the_1953_scenario_prints_the_historical_totals() {
+    // After Operation Little Switch (reference: 6,670 and 684).
+    let little = pow_status(&["--at", "1953-05-04"]);
+    assert_eq!(little.agreement, "korea-1953");
+    assert_eq!(little.at.as_deref(), Some("1953-05-04T00:00:00+09:00"));
+    assert_eq!(little.by_detaining_side["unc"]["repatriated"], 6_670);
+    assert_eq!(little.by_detaining_side["kpa-cpv"]["repatriated"], 684);
+
+    // The end: both operations (82,493 and 13,457), the NNRC's outcomes, the gap.
+    let end = pow_status(&[]);
+    assert!(end.conserved);
+    assert_eq!(end.by_state.values().sum::<usize>(), end.prisoners);
+    let unc = &end.by_detaining_side["unc"];
+    let kc = &end.by_detaining_side["kpa-cpv"];
+    assert_eq!(unc["repatriated"], 82_493);
+    assert_eq!(kc["repatriated"], 684 + 12_773);
+    assert_eq!(unc["returned"], 137);
+    assert_eq!(unc["stayed"] + unc["went-to-neutral-nation"], 21_839);
+    assert_eq!(unc["went-to-neutral-nation"], 88);
+    assert_eq!(kc["returned"], 10);
+    assert_eq!(kc["stayed"], 347);
+    assert_eq!(end.by_nationality["United States"]["repatriated"], 3_746);
+    assert_eq!(end.unaccounted["unc"].len(), 628);
+    assert!(end.unaccounted["kpa-cpv"].is_empty());
+    assert!(end.unaccounted["unc"].iter().all(|u| u.id.starts_with("nnrc-unc-") && !u.nationality.is_empty()));
+    assert!(end.findings.is_empty(), "{:?}", end.findings.first().map(|f| &f.reason));
+}
+
+#[test]
+fn pow_status_reads_files_cites_breaches_and_names_bad_lines() {
+    let dir = temp_dir("pow-status");
+    let data = dir.join("ledger.ndjson");
+    std::fs::write(
+        &data,
+        [
+            r#"{"type":"prisoner","id":"p1","detaining_side":"unc","side":"kpa-cpv","nationality":"China","choice":"refuse"}"#,
+            r#"{"type":"prisoner","id":"p2","detaining_side":"kpa-cpv","side":"unc","nationality":"United States"}"#,
+            r#"{"type":"event","id":"e1","prisoner":"p1","at":"1953-08-10T10:00:00+09:00","author":"unc","event":"handed-over","point":"panmunjom","receiving_officer":"Col. Li"}"#,
+            r#"{"type":"event","id":"e2","prisoner":"p2","at":"1953-08-11T10:00:00+09:00","author":"kpa-cpv","event":"repatriated"}"#,
+            r#"{"type":"event","id":"e3","prisoner":"p2","at":"1953-08-12T10:00:00+09:00","author":"kpa-cpv","event":"unaccounted"}"#,
+            "this is not json",
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let path = data.to_str().unwrap();
+    let status = pow_status(&[path]);
+    assert_eq!(status.prisoners, 2);
+    assert_eq!(status.by_state["handed-over"], 1);
+    assert_eq!(status.by_state["unaccounted"], 1);
+    assert_eq!(status.unaccounted["kpa-cpv"].len(), 1);
+    let rejected: Vec<(Option<usize>, &str)> = status.rejected.iter().map(|r| (r.line, r.error.as_str())).collect();
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    assert_eq!(rejected[0].0, Some(4));
+    assert!(rejected[0].1.contains("e2") && rejected[0].1.contains("handed over"), "{rejected:?}");
+    assert_eq!(rejected[1].0, Some(6));
+    let finding = &status.findings[0];
+    assert_eq!((finding.citation.as_str(), finding.rule.as_str()), ("Annex.3", "no-forced-repatriation"));
+    assert_eq!(finding.responsible.as_deref(), Some("unc"));
+    assert_eq!(
+        (finding.prisoners.as_slice(), finding.events.as_slice()),
+        (&["p1".to_owned()][..], &["e1".to_owned()][..])
+    );
+    assert!(finding.reason.contains("refused"), "{}", finding.reason);
+
+    let failing = armistice(&["pow", "status", path, "--fail-on-findings"]);
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(stderr(&failing).contains(&format!("{path}:6: rejected")), "{}", stderr(&failing));
+    assert!(stdout(&failing).contains("Annex.3"));
+    let missing = armistice(&["pow", "status", dir.join("nope.ndjson").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("nope.ndjson"));
+}
+
+#[derive(Debug, Deserialize)]
+struct PowPlanJson {
+    deadline: Option<String>,
+    days_available: Option<usize>,
+    to_hand_over: usize,
+    needed_per_day: Option<usize>,
+    feasible: bool,
+    statement: String,
+    batches: Vec<PowBatchJson>,
+    not_planned: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PowBatchJson {
+    day: String,
+    size: usize,
+    sick_and_injured: usize,
+    late: bool,
+    prisoners: Vec<String>,
+}
+
+#[test]
+fn pow_plan_puts_the_sick_first_and_says_when_the_deadline_cannot_be_met() {
+    let dir = temp_dir("pow-plan");
+    let data = dir.join("prisoners.ndjson");
+    let lines: Vec<String> = (0..150)
+        .map(|k| {
+            let health = if k % 10 == 0 { "sick" } else { "fit" };
+            let choice = if k == 149 { "refuse" } else { "repatriation" };
+            format!(
+                r#"{{"type":"prisoner","id":"p{k:03}","detaining_side":"unc","side":"kpa-cpv","nationality":"China","health":"{health}","choice":"{choice}"}}"#
+            )
+        })
+        .collect();
+    std::fs::write(&data, lines.join("\n")).unwrap();
+    let path = data.to_str().unwrap();
+    let plan = |capacity: &str| -> PowPlanJson {
+        let output = armistice(&["pow", "plan", "--prisoners", path, "--capacity", capacity, "--json"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let roomy = plan("10");
+    assert!(roomy.feasible, "{}", roomy.statement);
+    assert_eq!(roomy.deadline.as_deref(), Some("1953-09-25T22:00:00+09:00"));
+    assert_eq!(roomy.days_available, Some(60));
+    assert_eq!(roomy.to_hand_over, 149);
+    assert_eq!(roomy.not_planned.len(), 1);
+    assert_eq!(roomy.batches[0].day, "1953-07-28");
+    assert_eq!(roomy.batches[0].prisoners[0], "p000");
+    assert_eq!(roomy.batches[0].sick_and_injured, 10, "the 15 sick go first: 10 on day one");
+    assert_eq!(roomy.batches[1].sick_and_injured, 5);
+    assert!(roomy.batches.iter().all(|b| b.size <= 10 && !b.late));
+
+    let tight = plan("2");
+    assert!(!tight.feasible);
+    assert_eq!(tight.needed_per_day, Some(3));
+    assert!(tight.statement.contains("cannot be met") && tight.statement.contains("1 short"), "{}", tight.statement);
+    assert!(tight.batches.iter().any(|b| b.late));
+    let late = armistice(&["pow", "plan", "--prisoners", path, "--capacity", "2", "--fail-on-findings"]);
+    assert_eq!(late.status.code(), Some(1));
+    let zero = armistice(&["pow", "plan", "--prisoners", path, "--capacity", "0"]);
+    assert_eq!(zero.status.code(), Some(2));
+}

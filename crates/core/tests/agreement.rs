@@ -58,6 +58,7 @@ const KOREA_PROVISIONS: &[(&str, &str)] = &[
     ("III.59", "composition"),
     ("IV.60", "political-conference"),
     ("Annex.1", "composition"),
+    ("Annex.3", "no-forced-repatriation"),
     ("Annex.4", "custody-handover"),
     ("Annex.8", "explanation"),
     ("Annex.11", "disposition"),

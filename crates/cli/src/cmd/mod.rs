@@ -5,6 +5,7 @@ pub mod check;
 pub mod demarcate;
 pub mod demo;
 pub mod locate;
+pub mod pow;
 pub mod track;
 pub mod zones;
 
@@ -53,6 +54,9 @@ pub enum Command {
     Demarcate(demarcate::DemarcateArgs),
     /// Export the zones, line and markers as GeoJSON for a GIS.
     Zones(zones::ZonesArgs),
+    /// Prisoners of war: the ledger's status and the exchange plan.
+    #[command(subcommand)]
+    Pow(pow::PowCommand),
 }
 
 pub fn run(cli: Cli) -> Result<Code> {
@@ -64,5 +68,6 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Locate(args) => locate::run(args),
         Command::Track(args) => track::run(args),
         Command::Demarcate(args) => demarcate::run(args),
+        Command::Pow(command) => pow::run(command),
     }
 }

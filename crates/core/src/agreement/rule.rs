@@ -43,6 +43,7 @@ pub enum Rule {
     Meetings(Meetings),
     DirectRepatriation(DirectRepatriation),
     SickAndInjuredFirst(SickAndInjuredFirst),
+    NoForcedRepatriation(NoForcedRepatriation),
     ExchangePoint(ExchangePointRule),
     PrisonerInformation(PrisonerInformation),
     CustodyHandover(CustodyHandover),
@@ -75,6 +76,7 @@ impl Rule {
             Self::Meetings(_) => "meetings",
             Self::DirectRepatriation(_) => "direct-repatriation",
             Self::SickAndInjuredFirst(_) => "sick-and-injured-first",
+            Self::NoForcedRepatriation(_) => "no-forced-repatriation",
             Self::ExchangePoint(_) => "exchange-point",
             Self::PrisonerInformation(_) => "prisoner-information",
             Self::CustodyHandover(_) => "custody-handover",
@@ -136,7 +138,7 @@ impl Rule {
             Self::DispatchLimit(r) => refs.push(("team", Team, &r.team)),
             Self::Meetings(r) => refs.push(("commission", Commission, &r.commission)),
             Self::DirectRepatriation(r) => refs.push(("deadline", Deadline, &r.deadline)),
-            Self::SickAndInjuredFirst(_) => {}
+            Self::SickAndInjuredFirst(_) | Self::NoForcedRepatriation(_) => {}
             Self::ExchangePoint(r) => {
                 refs.push(("point", ExchangePoint, &r.point));
                 refs.push(("more_designated_by", Commission, &r.more_designated_by));
@@ -370,6 +372,12 @@ pub struct DirectRepatriation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SickAndInjuredFirst {}
+
+/// Nobody is repatriated against the choice they stated: no force or threat to make a
+/// prisoner go home (nor to stop one who asks to).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoForcedRepatriation {}
 
 /// Where hand-overs happen, and who may designate more places.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

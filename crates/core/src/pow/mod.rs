@@ -1,0 +1,26 @@
+//! Prisoners of war: a ledger that accounts for every prisoner at every moment, the
+//! exchange plan, and the built-in 1953 scenario.
+//!
+//! The ledger is a pure fold over events: prisoner records give the population, each
+//! event moves one prisoner from one state to the next, nothing is updated in place.
+//! What the agreement forbids but happened all the same (a refuser sent home, a deadline
+//! missed) is recorded and becomes a finding with its citation; what cannot have
+//! happened (an event for a prisoner who is dead) is rejected with the reason.
+
+pub mod event;
+pub mod file;
+pub mod finding;
+pub mod invariants;
+pub mod ledger;
+pub mod plan;
+pub mod prisoner;
+pub mod scenario;
+pub mod state;
+pub mod terms;
+
+pub use event::{Event, EventKind};
+pub use finding::Finding;
+pub use ledger::{Ledger, LedgerError, replay, replay_located};
+pub use prisoner::{Choice, Health, PartialDate, Prisoner};
+pub use state::{State, StateKind};
+pub use terms::Terms;
