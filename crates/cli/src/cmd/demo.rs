@@ -1,12 +1,14 @@
 //! `armistice demo`: the 1953 armistice end to end, on the embedded defaults. Today it
-//! shows the agreement, its zones and the findings on the sample reports; the replay of
-//! the first months with the journal and console comes with the later issues.
+//! shows the agreement, its zones, the findings on the sample reports and the prisoner
+//! ledger replayed from the built-in scenario; the replay of the first months with the
+//! journal and console comes with the later issues.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use armistice_core::agreement::{builtin, load};
 use armistice_core::geo::Atlas;
+use armistice_core::pow::{Terms, replay, scenario};
 use armistice_core::rules::{Checker, Report};
 use clap::Args;
 
@@ -54,9 +56,24 @@ pub fn run(_args: DemoArgs) -> Result<Code> {
     for finding in findings.iter().take(3) {
         println!("  e.g. {} {}: {}", finding.at.format("%Y-%m-%d %H:%M"), finding.citation, finding.reason);
     }
+    let terms = Terms::from_agreement(&agreement);
+    let generated =
+        scenario::generate(scenario::korea_1953_spec(), &terms).context("generating the prisoner scenario")?;
+    let (prisoners, events) = (generated.prisoners.len(), generated.events.len());
+    let (ledger, refused) = replay(terms, generated.prisoners, generated.events, None);
     println!(
-        "\nComing next: the prisoner-of-war ledger (armistice pow), the signed journal and server,\n\
-         and a replay of the armistice's first months in the web console."
+        "\nPrisoners of war (data/korea-1953/prisoners/scenario.toml, replayed through the ledger): \
+         {prisoners} prisoners, {events} events, {} refused, {} findings",
+        refused.len(),
+        ledger.findings().len()
+    );
+    for (state, n) in ledger.counts().into_iter().filter(|&(_, n)| n > 0) {
+        println!("  {:<24} {n:>8}", state.name());
+    }
+    println!("  (armistice pow status shows them by nationality and detaining side)");
+    println!(
+        "\nComing next: the signed journal and server, and a replay of the armistice's first\n\
+         months in the web console."
     );
     Ok(Code::Ok)
 }
