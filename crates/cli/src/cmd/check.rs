@@ -92,12 +92,9 @@ struct CheckView {
 /// Lines parsed per batch, split between the cores.
 const BATCH: usize = 65_536;
 
-fn parse_batch(
-    lines: &[(usize, String)],
-    reports: &mut Vec<Report>,
-    report_lines: &mut Vec<usize>,
-    rejected: &mut Vec<Rejected>,
-) {
+/// Parse a batch of lines into `reports`, each checked for the agreement's names (a
+/// misspelt side would match no rule); the rest into `rejected`.
+fn parse_batch(lines: &[(usize, String)], checker: &Checker, reports: &mut Vec<Report>, rejected: &mut Vec<Rejected>) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = lines.len().div_ceil(threads).max(1);
     let parsed: Vec<Vec<(usize, Result<Report, String>)>> = std::thread::scope(|scope| {
@@ -107,7 +104,10 @@ fn parse_batch(
                 scope.spawn(move || {
                     part.iter()
                         .filter(|(_, l)| !l.trim().is_empty())
-                        .map(|(n, l)| (*n, Report::parse(l).map_err(|e| e.to_string())))
+                        .map(|(n, l)| {
+                            let report = Report::parse(l).and_then(|r| checker.check_names(&r).map(|()| r));
+                            (*n, report.map_err(|e| e.to_string()))
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -116,10 +116,7 @@ fn parse_batch(
     });
     for (line, result) in parsed.into_iter().flatten() {
         match result {
-            Ok(report) => {
-                reports.push(report);
-                report_lines.push(line);
-            }
+            Ok(report) => reports.push(report),
             Err(error) => rejected.push(Rejected { line, error }),
         }
     }
@@ -138,8 +135,10 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     };
     let progress = Progress::bytes(size, "reading reports");
     let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
-    let mut reports = Vec::new();
-    let mut report_lines = Vec::new();
+    let checker = Checker::new(&agreement, &atlas);
+    // Room for every report a file of this size can hold at the shortest usual line, so the
+    // list is never copied to grow; pages never written take no memory.
+    let mut reports = Vec::with_capacity(size.map_or(0, |s| (s / 200) as usize).min(1 << 28));
     let mut rejected = Vec::new();
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
     for (n, line) in reader.lines().enumerate() {
@@ -148,21 +147,12 @@ pub fn run(args: CheckArgs) -> Result<Code> {
             Err(e) => rejected.push(Rejected { line: n + 1, error: format!("not UTF-8 text ({e})") }),
         }
         if batch.len() == BATCH {
-            parse_batch(&batch, &mut reports, &mut report_lines, &mut rejected);
+            parse_batch(&batch, &checker, &mut reports, &mut rejected);
             batch.clear();
         }
     }
-    parse_batch(&batch, &mut reports, &mut report_lines, &mut rejected);
+    parse_batch(&batch, &checker, &mut reports, &mut rejected);
     progress.finish();
-    let checker = Checker::new(&agreement, &atlas);
-    let mut known = Vec::with_capacity(reports.len());
-    for (line, report) in report_lines.into_iter().zip(reports) {
-        match checker.check_names(&report) {
-            Ok(()) => known.push(report),
-            Err(e) => rejected.push(Rejected { line, error: e.to_string() }),
-        }
-    }
-    let reports = known;
     rejected.sort_by_key(|r| r.line);
 
     let findings = checker.check(&reports);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::finding::{Finding, stable_id};
-use super::incidents::{self, Incident};
+use super::incidents::{self, Incidents};
 use super::report::{Category, Direction, Event, Report, ReportError};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
@@ -52,16 +52,15 @@ struct State {
     open_day: Option<(i32, u32, u32)>,
     day_reports: BTreeMap<String, Vec<usize>>,
     day_materiel: BTreeMap<(String, String), Vec<usize>>,
-    /// The incident of each report (in evaluation order), and the incidents.
-    incident_of: Vec<usize>,
-    incidents: Vec<Incident>,
+    /// The incident of each report (in evaluation order).
+    incidents: Incidents,
 }
 
 impl State {
     /// Give the findings from `from` on that have none the incident of report `index`.
     /// (Day balances, closed while a later report is evaluated, attach their own first.)
     fn attach(&self, reports: &[&Report], out: &mut [Finding], from: usize, index: usize) {
-        let Some(incident) = self.incident_of.get(index).and_then(|&k| self.incidents.get(k)) else { return };
+        let Some(incident) = self.incidents.of(reports, index) else { return };
         for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
             finding.incident = format!("incident-{}", reports[incident.first].id);
             finding.sources = incident.sources;
@@ -234,9 +233,9 @@ impl<'a> Checker<'a> {
             (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| reports[a.2 as usize].id.cmp(&reports[b.2 as usize].id))
         });
         let sorted: Vec<&Report> = order.iter().map(|&(_, _, i)| &reports[i as usize]).collect();
-        let (incidents, incident_of) = incidents::group(&sorted);
+        let incidents = incidents::group(&sorted);
         let mut out = Vec::new();
-        let mut state = State { incidents, incident_of, ..State::default() };
+        let mut state = State { incidents, ..State::default() };
         let provisions = self.agreement.provisions();
         let mut spots = Vec::new();
         for (i, report) in sorted.iter().enumerate() {

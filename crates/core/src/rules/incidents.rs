@@ -39,7 +39,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 /// report; each cell lists its reports in time order, so only the last hour of the nine
 /// cells around a report is read, and the work grows with the number of reports, not its
 /// square.
-pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
+pub fn group(reports: &[&Report]) -> Incidents {
     let n = reports.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let anchor = |r: &Report| r.position.or_else(|| r.track.first().map(|f| f.position));
@@ -72,44 +72,58 @@ pub fn group(reports: &[&Report]) -> (Vec<Incident>, Vec<usize>) {
         }
         cells.entry((kind, x, y)).or_default().push((t, i));
     }
-    // Incidents in order of their earliest report (the root is always the earliest).
-    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
-    let mut slot = vec![usize::MAX; n];
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut of_report = vec![0usize; n];
-    for (i, &root) in roots.iter().enumerate() {
-        if slot[root] == usize::MAX {
-            slot[root] = members.len();
-            members.push(Vec::new());
+    // The root of each report's incident is its earliest report; only incidents of more
+    // than one report keep a list of members, so a million lone reports cost no more than
+    // one number each.
+    let root: Vec<u32> = (0..n).map(|i| find(&mut parent, i) as u32).collect();
+    let mut members: HashMap<u32, Vec<u32>, BuildHasherDefault<WordHasher>> = HashMap::default();
+    for (i, &r) in root.iter().enumerate() {
+        if r as usize != i {
+            members.entry(r).or_insert_with(|| vec![r]).push(i as u32);
         }
-        members[slot[root]].push(i);
-        of_report[i] = slot[root];
     }
-    let mut incidents = Vec::with_capacity(members.len());
-    for reports_in in members {
-        let root = reports_in[0];
-        let (sources, nationalities) = if reports_in.len() == 1 {
-            let r = reports[root];
-            (1, r.reported_by.observers.iter().filter_map(|o| o.nationality.clone()).collect::<BTreeSet<_>>())
-        } else {
-            let sources: BTreeSet<(&str, Option<&str>)> = reports_in
-                .iter()
-                .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
-                .collect();
-            let nationalities: BTreeSet<String> = reports_in
-                .iter()
-                .flat_map(|&i| reports[i].reported_by.observers.iter().filter_map(|o| o.nationality.clone()))
-                .collect();
-            (sources.len(), nationalities)
+    Incidents { root, members }
+}
+
+/// Which incident each report (by index in time order) belongs to.
+#[derive(Debug, Default)]
+pub struct Incidents {
+    root: Vec<u32>,
+    /// Root -> its reports in time order, for incidents of more than one report.
+    members: HashMap<u32, Vec<u32>, BuildHasherDefault<WordHasher>>,
+}
+
+impl Incidents {
+    /// The incident of report `index`, with its sources and their nationalities.
+    pub fn of(&self, reports: &[&Report], index: usize) -> Option<Incident> {
+        let first = *self.root.get(index)? as usize;
+        let Some(list) = self.members.get(&(first as u32)) else {
+            let r = reports.get(first)?;
+            let nationalities: BTreeSet<String> =
+                r.reported_by.observers.iter().filter_map(|o| o.nationality.clone()).collect();
+            return Some(Incident {
+                first,
+                reports: vec![first],
+                sources: 1,
+                nationalities: nationalities.into_iter().collect(),
+            });
         };
-        incidents.push(Incident {
-            first: root,
-            reports: reports_in,
-            sources,
+        let in_it: Vec<usize> = list.iter().map(|&i| i as usize).collect();
+        let sources: BTreeSet<(&str, Option<&str>)> = in_it
+            .iter()
+            .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
+            .collect();
+        let nationalities: BTreeSet<String> = in_it
+            .iter()
+            .flat_map(|&i| reports[i].reported_by.observers.iter().filter_map(|o| o.nationality.clone()))
+            .collect();
+        Some(Incident {
+            first,
+            reports: in_it,
+            sources: sources.len(),
             nationalities: nationalities.into_iter().collect(),
-        });
+        })
     }
-    (incidents, of_report)
 }
 
 fn kind_index(report: &Report) -> u8 {
