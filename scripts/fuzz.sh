@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the agreement and report parsers (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
+# Fuzzes the agreement, report and prisoner-ledger parsers (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
 # Works on a stable toolchain: AddressSanitizer needs the nightly flag -Zsanitizer, so
 # RUSTC_BOOTSTRAP=1 is exported when rustc is not a nightly (always, so that switching
 # sanitizers does not also flip it: a change of RUSTC_BOOTSTRAP rebuilds everything).
@@ -19,7 +19,7 @@ seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(agreement_toml agreement_geojson report_line)
+  targets=(agreement_toml agreement_geojson report_line pow_ledger_file)
 fi
 logs=fuzz/target/logs
 
@@ -60,6 +60,8 @@ while IFS= read -r line; do
   n=$((n + 1))
   printf '%s' "$line" > "fuzz/corpus/report_line/seed-$n.json"
 done < data/korea-1953/reports-sample.ndjson
+
+seed pow_ledger_file fuzz/seeds/pow-ledger.ndjson
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"
