@@ -7,4 +7,5 @@
 
 pub mod agreement;
 pub mod geo;
+pub mod pow;
 pub mod rules;
