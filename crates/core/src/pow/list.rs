@@ -135,7 +135,9 @@ pub enum ListError {
     EmptyId { line: usize },
     #[error("line {line}: id `{id}` is already used on line {first_line}")]
     DuplicateId { line: usize, id: String, first_line: usize },
-    #[error("line {line}: no name (`name`, `family_name`, `given_name` and `name_native` are all empty)")]
+    #[error(
+        "line {line}: no name and no serial number (`name`, `family_name`, `given_name`, `name_native` and `serial_number` are all empty)"
+    )]
     NoName { line: usize },
     #[error("line {line}: field `{field}`: `{value}`: {reason}")]
     Field { line: usize, field: &'static str, value: String, reason: DateError },
@@ -329,7 +331,12 @@ fn read_row(
     if entry.id.is_empty() {
         return Err(ListError::EmptyId { line });
     }
-    if entry.name.is_none() && entry.family_name.is_none() && entry.given_name.is_none() && entry.name_native.is_none()
+    // A person with neither name nor number cannot be looked for.
+    if entry.name.is_none()
+        && entry.family_name.is_none()
+        && entry.given_name.is_none()
+        && entry.name_native.is_none()
+        && entry.serial_number.is_none()
     {
         return Err(ListError::NoName { line });
     }
@@ -405,7 +412,12 @@ mod tests {
                 (4, "line 4: field `birth_date`: `1931-02-30`: day 30 does not exist in 1931-02".to_owned()),
                 (5, "line 5: id `a1` is already used on line 2".to_owned()),
                 (6, "line 6: empty `id`".to_owned()),
-                (7, "line 7: no name (`name`, `family_name`, `given_name` and `name_native` are all empty)".to_owned()),
+                (
+                    7,
+                    "line 7: no name and no serial number (`name`, `family_name`, `given_name`, `name_native` and \
+                     `serial_number` are all empty)"
+                        .to_owned()
+                ),
                 (8, "line 8: 5 fields where the header has 8".to_owned()),
             ]
         );

@@ -312,10 +312,11 @@ fn compare_keys(x: &NameKey, y: &NameKey) -> (f64, f64, Option<f64>, bool) {
             let f = jw(&x.family, &y.family);
             (f, f, None, false)
         }
-        // One side wrote the whole name as one word: compare it with the other's whole.
+        // One side gave no given name, or wrote the whole name as one word: the better
+        // of surname against surname and whole against whole.
         _ => {
             let whole = |k: &NameKey| format!("{}{}", k.family, k.given);
-            let f = jw(&whole(x), &whole(y)) - 0.02;
+            let f = jw(&x.family, &y.family).max(jw(&whole(x), &whole(y)) - 0.02);
             (f, f, None, false)
         }
     }

@@ -2,7 +2,7 @@
 //! unmatched on each side out.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -181,9 +181,9 @@ pub fn run(args: ReconcileArgs) -> Result<Code> {
         },
     };
     if args.json {
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &view).context("writing JSON")?;
-        println!();
+        writeln!(out).and_then(|()| out.flush()).context("writing JSON")?;
     } else {
         print_table(&a, &b, &result, &view);
     }

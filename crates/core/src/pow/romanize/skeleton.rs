@@ -127,6 +127,11 @@ pub fn korean(folded: &str) -> String {
             _ => {}
         }
     }
+    // Ad-hoc Woo for 우 (u): a name's initial w before oo or u is not a sound of its
+    // own (but Won, 원, keeps it).
+    if i == 0 && at(0) == b'w' && (at(1) == b'u' || (at(1) == b'o' && at(2) == b'o')) {
+        i = 1;
+    }
     while i < b.len() {
         let c = b[i];
         let next = at(i + 1);
@@ -235,6 +240,8 @@ mod tests {
             &["Roh", "No", "Noh"],
             &["Lim", "Im", "Rim", "Yim"],
             &["Ahn", "An"],
+            &["Woo", "U", "Wu"],
+            &["Won", "Wŏn", "Weon"],
             &["Shin", "Sin"],
             &["Hyun", "Hyeon", "Hyŏn"],
             &["Kwon", "Gwon", "Kwŏn", "K'won"],
