@@ -29,6 +29,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "point location agrees with shapely (1,000,000 points x 2)"
 scripts/check-locate-vs-shapely.sh
 
+step "prisoner-list reconciliation: F1 on FEBRL4 and on the romanization benchmark"
+scripts/check-reconcile-quality.sh
+
 if [ "${FUZZ_SECONDS:-30}" != "0" ]; then
   step "fuzz the parsers (${FUZZ_SECONDS:-30}s per target)"
   scripts/fuzz.sh

@@ -662,3 +662,151 @@ fn pow_plan_puts_the_sick_first_and_says_when_the_deadline_cannot_be_met() {
     let zero = armistice(&["pow", "plan", "--prisoners", path, "--capacity", "0"]);
     assert_eq!(zero.status.code(), Some(2));
 }
+
+// Issue 5: prisoner lists reconciled across romanizations.
+
+#[test]
+fn help_teaches_pow_reconcile() {
+    for args in [vec!["pow", "reconcile", "--help"]] {
+        let output = armistice(&args);
+        assert_eq!(output.status.code(), Some(0));
+        let words: Vec<&str> =
+            std::iter::once("armistice").chain(args.iter().copied().filter(|a| !a.starts_with('-'))).collect();
+        let name = format!("help_{}", words.join("_"));
+        insta::assert_snapshot!(name, stdout(&output));
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReconcileJson {
+    matches: Vec<PairJson>,
+    review: Vec<PairJson>,
+    unmatched_a: Vec<UnmatchedJson>,
+    unmatched_b: Vec<UnmatchedJson>,
+    rejected: Vec<RejectedRowJson>,
+    stats: ReconcileStatsJson,
+}
+
+#[derive(Debug, Deserialize)]
+struct PairJson {
+    a: String,
+    b: String,
+    score: f64,
+    why: String,
+    fields: Vec<WhyJson>,
+    a_line: usize,
+    b_line: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct WhyJson {
+    field: String,
+    verdict: String,
+    weight: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnmatchedJson {
+    id: String,
+    line: usize,
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RejectedRowJson {
+    file: String,
+    line: usize,
+    error: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReconcileStatsJson {
+    a: usize,
+    b: usize,
+    candidate_pairs: usize,
+}
+
+fn example(name: &str) -> String {
+    repo_root().join("docs/examples").join(name).to_str().unwrap().to_owned()
+}
+
+#[test]
+fn pow_reconcile_matches_the_example_lists_across_romanizations() {
+    let (held, missing) = (example("pow-held.csv"), example("pow-missing.csv"));
+    let output = armistice(&["pow", "reconcile", &held, &missing, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: ReconcileJson = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    let pairs: Vec<(&str, &str)> = result.matches.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [("H-0001", "M-17"), ("H-0002", "M-18"), ("H-0003", "M-19"), ("H-0004", "M-20"), ("H-0007", "M-24")]
+    );
+    for p in &result.matches {
+        assert!((0.8..=1.0).contains(&p.score), "{p:?}");
+        assert!(p.fields.iter().any(|f| f.field == "name" && f.weight > 0.0), "{p:?}");
+        assert!(p.a_line >= 2 && p.b_line >= 2);
+    }
+    // Kim Il-song (McCune–Reischauer without breves) and 김일성 / Gim Il-seong.
+    assert!(result.matches[0].why.contains("same Korean key"), "{}", result.matches[0].why);
+    // 朴憲永 read in Korean, not in Pinyin.
+    assert!(result.matches[1].why.contains("characters read in Korean"), "{}", result.matches[1].why);
+    let serial = result.matches[2].fields.iter().find(|f| f.field == "serial_number").unwrap();
+    assert_eq!(serial.verdict, "equal");
+    // Yi Sun-ok fits Lee Sun-ok and Rhee Sun-ok equally: a person decides. Kim Chang-sik
+    // born twelve years apart is not a match, only worth a look.
+    let review: Vec<(&str, &str)> = result.review.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+    assert_eq!(review, [("H-0005", "M-21"), ("H-0006", "M-23")]);
+    assert!(result.review[0].why.contains("ambiguous"));
+    assert!(result.review[1].score < 0.5 && result.review[1].why.contains("birth_date: differs"));
+    assert!(result.unmatched_a.is_empty());
+    let left_b: Vec<&str> = result.unmatched_b.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(left_b, ["M-22"]);
+    assert_eq!(result.unmatched_b[0].line, 7);
+    assert_eq!(result.unmatched_b[0].name, "Rhee Sun-ok");
+    // The row with month 13 is named, with its file and line, and skipped.
+    assert_eq!(result.rejected.len(), 1);
+    assert!(result.rejected[0].file.ends_with("pow-missing.csv"));
+    assert_eq!(result.rejected[0].line, 10);
+    assert!(result.rejected[0].error.contains("month 13"), "{}", result.rejected[0].error);
+    assert_eq!((result.stats.a, result.stats.b), (7, 8));
+    assert!(result.stats.candidate_pairs >= 6);
+}
+
+#[test]
+fn pow_reconcile_prints_a_table_and_names_bad_rows_by_file_and_line() {
+    let (held, missing) = (example("pow-held.csv"), example("pow-missing.csv"));
+    let output = armistice(&["pow", "reconcile", &held, &missing]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("matches (5)"), "{text}");
+    assert!(text.contains("review (probable: confirm by hand) (2)"), "{text}");
+    assert!(text.contains("unmatched in B (1)"), "{text}");
+    let err = stderr(&output);
+    assert!(err.contains("pow-missing.csv:10: rejected: field `birth_date`"), "{err}");
+    assert!(err.contains("5 match(es), 2 to review"), "{err}");
+}
+
+#[test]
+fn pow_reconcile_refuses_unusable_lists_and_arguments_with_status_2() {
+    let dir = temp_dir("pow");
+    let no_id = dir.join("no-id.csv");
+    std::fs::write(&no_id, "name,birth_date\nKim Il-sung,1912\n").unwrap();
+    let all_bad = dir.join("all-bad.csv");
+    std::fs::write(&all_bad, "id,name,birth_date\n1,Kim,1912-02-30\n").unwrap();
+    let good = example("pow-held.csv");
+    let cases: [(Vec<&str>, &str); 5] = [
+        (vec![no_id.to_str().unwrap(), &good], "no-id.csv:1: the header has no `id` column"),
+        (vec![&good, all_bad.to_str().unwrap()], "all-bad.csv: no usable row"),
+        (vec![&good, "/nonexistent/list.csv"], "opening /nonexistent/list.csv"),
+        (vec![&good, &good, "--threshold", "1.5"], "--threshold must be between 0 and 1"),
+        (vec![&good, &good, "--threshold", "0.5", "--review-threshold", "0.6"], "must not exceed"),
+    ];
+    for (args, message) in cases {
+        let mut full = vec!["pow", "reconcile"];
+        full.extend(args);
+        let output = armistice(&full);
+        assert_eq!(output.status.code(), Some(2), "{full:?}");
+        assert!(stderr(&output).contains(message), "{full:?}: {}", stderr(&output));
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

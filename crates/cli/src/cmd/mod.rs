@@ -24,6 +24,7 @@ Examples:
   armistice demo                          see the 1953 armistice at work
   armistice agreement show                the built-in Korea 1953 agreement
   armistice agreement check my-armistice/ validate another agreement directory
+  armistice pow reconcile A.csv B.csv     match prisoner lists across romanizations
 
 Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
 
@@ -54,7 +55,7 @@ pub enum Command {
     Demarcate(demarcate::DemarcateArgs),
     /// Export the zones, line and markers as GeoJSON for a GIS.
     Zones(zones::ZonesArgs),
-    /// Prisoners of war: the ledger's status and the exchange plan.
+    /// Prisoners of war: the ledger's status, the exchange plan, the lists reconciled.
     #[command(subcommand)]
     Pow(pow::PowCommand),
 }

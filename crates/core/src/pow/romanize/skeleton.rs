@@ -1,0 +1,289 @@
+//! Canonical keys: a name written in any Latin romanization, reduced to the sounds that
+//! every system writes the same way, so that spellings of one name become one string.
+//!
+//! Two reductions, because Korean and Chinese romanizations differ in different places:
+//!
+//! - [`korean`]: Revised Romanization, McCune–Reischauer (with or without breves and
+//!   apostrophes) and ad-hoc spellings meet. Plain and aspirated stops merge (k/g/k',
+//!   t/d/t', p/b/p', ch/j/ch'), ŏ/eo/o/u/oo/ŭ/eu merge (Sung, Seong, Sŏng, Song), ee and
+//!   i merge, oi and oe merge (Choi, Choe), r before a consonant is silent (Park, Pak),
+//!   h after a vowel and before a consonant is silent (Ahn, Oh), and a name's initial
+//!   r/l is dropped before i/y and read n elsewhere, as South Korea writes it (Rhee, Lee,
+//!   Ri, Yi and I are one name; Ryu is Yu; Roh is No).
+//! - [`chinese`]: Pinyin after Wade–Giles conversion. Aspirated and plain stops and
+//!   affricates merge in pairs (b/p, d/t, g/k, zh/ch, z/c, j/q), because writers drop the
+//!   Wade–Giles apostrophe that tells them apart; vowels are kept.
+//!
+//! The output is a string of symbols, not a spelling: compare keys only with keys of the
+//! same reduction.
+
+/// Lowercase ASCII letters of a Latin name, with McCune–Reischauer breves spelled as the
+/// Revised Romanization spells them (ŏ → eo, ŭ → eu), other diacritics dropped (ü → u,
+/// Pinyin tone marks), apostrophes, hyphens and other punctuation removed, and Cyrillic
+/// transliterated letter by letter.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'a'..='z' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'ŏ' | 'Ŏ' => out.push_str("eo"),
+            'ŭ' | 'Ŭ' => out.push_str("eu"),
+            'á' | 'à' | 'â' | 'ä' | 'ā' | 'ǎ' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ā' | 'Ǎ' => {
+                out.push('a')
+            }
+            'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ě' | 'É' | 'È' | 'Ê' | 'Ë' | 'Ē' | 'Ě' => out.push('e'),
+            'í' | 'ì' | 'î' | 'ï' | 'ī' | 'ǐ' | 'Í' | 'Ì' | 'Î' | 'Ï' | 'Ī' | 'Ǐ' => out.push('i'),
+            'ó' | 'ò' | 'ô' | 'ö' | 'ō' | 'ǒ' | 'õ' | 'ø' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Ō' | 'Ǒ' => {
+                out.push('o')
+            }
+            'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ǔ' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'Ú' | 'Ù' | 'Û' | 'Ü' | 'Ū' | 'Ǔ' => {
+                out.push('u')
+            }
+            'ñ' | 'Ñ' => out.push('n'),
+            'ç' | 'Ç' => out.push('c'),
+            'ß' => out.push_str("ss"),
+            c if ('\u{400}'..='\u{44f}').contains(&c) || c == 'ё' || c == 'Ё' => out.push_str(cyrillic(c)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Russian Cyrillic letter by letter (a plain scholarly-style table; Korean names in
+/// Cyrillic follow the Kontsevich system, which this approximates: Ким → kim).
+fn cyrillic(c: char) -> &'static str {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' => "e",
+        'ё' => "yo",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ы' => "y",
+        'э' => "e",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => "",
+    }
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w')
+}
+
+fn push(out: &mut String, symbol: char) {
+    if !out.ends_with(symbol) {
+        out.push(symbol);
+    }
+}
+
+/// The Korean key of one name part (a surname, or a whole given name), from text already
+/// [`fold`]ed.
+pub fn korean(folded: &str) -> String {
+    let b = folded.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    // The initial-sound rule: a name's initial r/l is dropped before i and y, and is n
+    // before other vowels.
+    let liquid = if b.starts_with(b"rh") {
+        2
+    } else if matches!(at(0), b'r' | b'l') {
+        1
+    } else {
+        0
+    };
+    if liquid > 0 {
+        match at(liquid) {
+            b'i' | b'y' => i = liquid,
+            b'e' if at(liquid + 1) == b'e' => i = liquid,
+            b'a' | b'e' | b'o' | b'u' | b'w' => {
+                out.push('N');
+                i = liquid;
+            }
+            _ => {}
+        }
+    }
+    // Ad-hoc Woo for 우 (u): a name's initial w before oo or u is not a sound of its
+    // own (but Won, 원, keeps it).
+    if i == 0 && at(0) == b'w' && (at(1) == b'u' || (at(1) == b'o' && at(2) == b'o')) {
+        i = 1;
+    }
+    while i < b.len() {
+        let c = b[i];
+        let next = at(i + 1);
+        let step = match c {
+            b'e' if next == b'u' && at(i + 2) == b'i' => (Some('I'), 3),
+            b'e' if next == b'o' || next == b'u' => (Some('O'), 2),
+            b'e' if next == b'e' => (Some('I'), 2),
+            b'e' => (Some('E'), 1),
+            b'a' if next == b'e' || next == b'i' => (Some('E'), 2),
+            b'a' => (Some('A'), 1),
+            b'o' if next == b'e' || next == b'i' => {
+                push(&mut out, 'W');
+                (Some('E'), 2)
+            }
+            b'o' | b'u' if next == b'i' && c == b'u' => (Some('I'), 2),
+            b'o' | b'u' => (Some('O'), 1),
+            b'i' => (Some('I'), 1),
+            b'y' if next == b'i' || (next == b'e' && at(i + 2) == b'e') => (None, 1),
+            b'y' if is_vowel(next) => (Some('Y'), 1),
+            b'y' => (Some('I'), 1),
+            b'w' if is_vowel(next) => (Some('W'), 1),
+            b'w' => (None, 1),
+            b'c' if next == b'h' => (Some('C'), 2),
+            b'c' if next == b'k' => (Some('K'), 2),
+            b't' if next == b'c' && at(i + 2) == b'h' => (Some('C'), 3),
+            b't' if next == b's' || next == b'z' => (Some('C'), 2),
+            b'c' | b'j' | b'z' => (Some('C'), 1),
+            b'k' | b'g' | b'q' if next == b'h' => (Some('K'), 2),
+            b'k' | b'g' | b'q' => (Some('K'), 1),
+            b't' | b'd' if next == b'h' => (Some('T'), 2),
+            b't' | b'd' => (Some('T'), 1),
+            b'p' | b'b' | b'f' | b'v' if next == b'h' => (Some('P'), 2),
+            b'p' | b'b' | b'f' | b'v' => (Some('P'), 1),
+            b's' | b'x' if next == b'h' => (Some('S'), 2),
+            b's' | b'x' => (Some('S'), 1),
+            b'h' if i > 0 && is_vowel(b[i - 1]) && !is_vowel(next) => (None, 1),
+            b'h' => (Some('H'), 1),
+            b'r' if is_vowel(next) => (Some('L'), 1),
+            b'r' => (None, 1),
+            b'l' => (Some('L'), 1),
+            // ng before a vowel is ambiguous (hang-a or han-ga): read it as n + g, the
+            // same whichever way the syllables were cut.
+            b'n' if next == b'g' && !is_vowel(at(i + 2)) => (Some('G'), 2),
+            b'n' => (Some('N'), 1),
+            b'm' => (Some('M'), 1),
+            _ => (None, 1),
+        };
+        if let Some(symbol) = step.0 {
+            push(&mut out, symbol);
+        }
+        i += step.1;
+    }
+    out
+}
+
+/// The Chinese key of one name part, from Pinyin already [`fold`]ed (convert Wade–Giles
+/// first with [`super::wade_giles::word_to_pinyin`]).
+pub fn chinese(folded: &str) -> String {
+    let b = folded.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = at(i + 1);
+        let (symbol, step) = match c {
+            b'z' | b'c' if next == b'h' => ('C', 2),
+            b'z' | b'c' => ('Z', 1),
+            b's' if next == b'h' => ('S', 2),
+            b'j' | b'q' => ('J', 1),
+            b'b' | b'p' => ('B', 1),
+            b'd' | b't' => ('D', 1),
+            b'g' | b'k' => ('G', 1),
+            b'n' if next == b'g' => ('N', 2),
+            b'v' => ('u', 1),
+            c => (char::from(c), 1),
+        };
+        // Doubled vowels and letters are typos or spelling habits, not sounds.
+        push(&mut out, symbol);
+        i += step;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_korean(spellings: &[&str]) {
+        let keys: Vec<String> = spellings.iter().map(|s| korean(&fold(s))).collect();
+        for (spelling, key) in spellings.iter().zip(&keys) {
+            assert_eq!(key, &keys[0], "{spelling} vs {}", spellings[0]);
+        }
+    }
+
+    #[test]
+    fn korean_spellings_meet() {
+        let groups: &[&[&str]] = &[
+            &["Lee", "Yi", "Rhee", "I", "Ri", "Li", "LEE", "Yee"],
+            &["Chung", "Jeong", "Jung", "Chŏng", "Cheong", "Chong"],
+            &["Kim", "Gim", "KIM"],
+            &["Park", "Pak", "Bak", "Pack", "Bahk"],
+            &["Choi", "Choe", "Ch'oe", "Chʻoe"],
+            &["Il-sung", "Ilseong", "Il-sŏng", "Il Song", "Ilsung", "il-seong"],
+            &["Ryu", "Yu", "Yoo", "Yoo"],
+            &["Roh", "No", "Noh"],
+            &["Lim", "Im", "Rim", "Yim"],
+            &["Ahn", "An"],
+            &["Woo", "U", "Wu"],
+            &["Won", "Wŏn", "Weon"],
+            &["Shin", "Sin"],
+            &["Hyun", "Hyeon", "Hyŏn"],
+            &["Kwon", "Gwon", "Kwŏn", "K'won"],
+            &["Young", "Yeong", "Yŏng", "Yong"],
+            &["Hee", "Hui", "Hŭi", "Heui"],
+            &["Jae", "Chae", "Jai"],
+            &["Heon-yeong", "Hŏn-yŏng", "Hon-yong", "Honyong"],
+        ];
+        for group in groups {
+            same_korean(group);
+        }
+    }
+
+    #[test]
+    fn different_korean_names_stay_apart() {
+        let pairs = [("Kim", "Lee"), ("Park", "Pang"), ("Han", "Hwang"), ("Il-sung", "Il-sun"), ("Min", "Mun")];
+        for (a, b) in pairs {
+            assert_ne!(korean(&fold(a)), korean(&fold(b)), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn fold_spells_breves_the_revised_way() {
+        let cases = [
+            ("Ch'ŏng-ŭn", "cheongeun"),
+            ("Nü", "nu"),
+            ("Máo Zédōng", "maozedong"),
+            ("Ким Ир Сен", "kimirsen"),
+            ("O'Brien", "obrien"),
+        ];
+        for (text, folded) in cases {
+            assert_eq!(fold(text), folded, "{text}");
+        }
+    }
+
+    #[test]
+    fn chinese_keys_merge_only_aspiration() {
+        assert_eq!(chinese("zhang"), chinese("chang"));
+        assert_eq!(chinese("zedong"), chinese("cedong"));
+        assert_eq!(chinese("jiang"), chinese("qiang"));
+        assert_ne!(chinese("xu"), chinese("su"));
+        assert_ne!(chinese("lin"), chinese("yin"));
+        assert_ne!(chinese("zhang"), chinese("zang"));
+    }
+}
