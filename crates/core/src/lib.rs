@@ -1,5 +1,5 @@
-//! The armistice domain: agreements as data, and (in later modules) geometry, rules,
-//! the prisoner ledger and the journal model.
+//! The armistice domain: agreements as data, geometry, rules, the journal and (in later
+//! modules) the prisoner ledger.
 //!
 //! This crate does no I/O, reads no clock and spawns nothing: files arrive as text,
 //! times arrive as arguments. That is what lets either side re-run any computation and
@@ -7,4 +7,5 @@
 
 pub mod agreement;
 pub mod geo;
+pub mod journal;
 pub mod rules;
