@@ -2,7 +2,7 @@
 //! and verified by the core, its stored leaf hash and running root compared, and every
 //! checkpoint and co-signature checked. The first bad row is named.
 
-use armistice_core::journal::{Entry, Hash, Journal};
+use armistice_core::journal::{Entry, Hash, Journal, JournalError};
 use thiserror::Error;
 
 use crate::{JournalStore, StoreError};
@@ -47,7 +47,10 @@ pub fn load(store: &dyn JournalStore) -> Result<Journal, LoadError> {
             if entry.index != row.index {
                 return Err(fault(format!("the entry says it is entry {}", entry.index)));
             }
-            journal.append(entry).map_err(|e| fault(e.to_string()))?;
+            journal.append(entry).map_err(|e| match e {
+                JournalError::Entry { source, .. } => fault(source.to_string()),
+                other => fault(other.to_string()),
+            })?;
             if Hash::leaf(&row.bytes) != row.leaf_hash {
                 return Err(fault("the stored leaf hash is not the hash of the entry".into()));
             }

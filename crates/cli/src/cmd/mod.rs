@@ -4,6 +4,7 @@ pub mod agreement;
 pub mod check;
 pub mod demarcate;
 pub mod demo;
+pub mod journal;
 pub mod locate;
 pub mod track;
 pub mod zones;
@@ -23,6 +24,7 @@ Examples:
   armistice demo                          see the 1953 armistice at work
   armistice agreement show                the built-in Korea 1953 agreement
   armistice agreement check my-armistice/ validate another agreement directory
+  armistice journal verify journal.ndjson verify an exported record offline
 
 Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
 
@@ -53,6 +55,9 @@ pub enum Command {
     Demarcate(demarcate::DemarcateArgs),
     /// Export the zones, line and markers as GeoJSON for a GIS.
     Zones(zones::ZonesArgs),
+    /// The signed record: make keys, append entries, co-sign, export, verify offline.
+    #[command(subcommand)]
+    Journal(journal::JournalCommand),
 }
 
 pub fn run(cli: Cli) -> Result<Code> {
@@ -64,5 +69,6 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Locate(args) => locate::run(args),
         Command::Track(args) => track::run(args),
         Command::Demarcate(args) => demarcate::run(args),
+        Command::Journal(command) => journal::run(command),
     }
 }
