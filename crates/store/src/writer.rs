@@ -95,9 +95,8 @@ impl<'a> Writer<'a> {
         received_at: Time,
         server: &SecretKey,
     ) -> Result<Vec<StoredEntry>, WriteError> {
-        for (position, (submission, signature)) in submissions.iter().enumerate() {
-            submission.verify(signature).map_err(|source| WriteError::Refused { position, source })?;
-        }
+        // Entry::receive checks each submitter's signature (again after a lost race:
+        // rare, and cheaper than keeping a second, unchecked way to build an entry).
         for attempt in 0..MAX_ATTEMPTS {
             let start = self.frontier.size();
             self.check_corrections(submissions, start)?;

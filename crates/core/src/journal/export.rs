@@ -9,6 +9,9 @@
 //! 3. E entries, each line exactly the entry's canonical bytes (its Merkle leaf);
 //! 4. C signed checkpoints `{"checkpoint":{...},"cosignatures":[...],"signature":SIG}`.
 //!
+//! An export with no entries must carry a checkpoint (of size 0): otherwise nothing in
+//! it is signed and its server key could be any key.
+//!
 //! [`verify`] reads it top to bottom and stops at the first fault, which it names by
 //! line, and by entry index or checkpoint number: an altered entry fails its own
 //! signature or the server's receipt, so the first bad entry is named exactly.
@@ -138,6 +141,8 @@ pub enum VerifyError {
     Trailing { line: usize },
     #[error("the file does not end with a newline")]
     NoFinalNewline,
+    #[error("the export has no entries and no checkpoint: nothing in it is signed by the server")]
+    Unsigned,
 }
 
 impl VerifyError {
@@ -176,6 +181,11 @@ pub fn verify(bytes: &[u8]) -> Result<Report, VerifyError> {
                 header.format, header.version
             ),
         });
+    }
+    if header.entries == 0 && header.checkpoints == 0 {
+        // Receipts and checkpoints are what bind the server key; with neither, the
+        // header's key could be any key.
+        return Err(VerifyError::Unsigned);
     }
     let expected_lines = 1 + header.keys + header.entries + header.checkpoints;
     let mut next = |found: usize| lines.next().ok_or(VerifyError::Truncated { found, expected: expected_lines });
@@ -451,6 +461,10 @@ mod tests {
         #[test]
         fn a_journal_verifies_after_any_sequence_of_appends(steps in proptest::collection::vec(step(), 0..24)) {
             let journal = build(&steps);
+            if journal.size() == 0 && journal.checkpoints().is_empty() {
+                prop_assert_eq!(verify(&export(&journal)), Err(VerifyError::Unsigned));
+                return Ok(());
+            }
             let report = verify(&export(&journal)).unwrap();
             prop_assert_eq!(report.entries, journal.size());
             prop_assert_eq!(report.root, journal.root());

@@ -86,11 +86,16 @@ impl Journal {
 
     /// [`Journal::append`] for an entry whose canonical bytes the caller already has.
     pub(crate) fn append_with_bytes(&mut self, entry: Entry, bytes: &[u8]) -> Result<Hash, JournalError> {
+        entry.check(&self.server).map_err(|source| JournalError::Entry { index: entry.index, source })?;
+        self.push_checked(entry, bytes)
+    }
+
+    /// Appends an entry whose signatures are known to be good.
+    fn push_checked(&mut self, entry: Entry, bytes: &[u8]) -> Result<Hash, JournalError> {
         let expected = self.size();
         if entry.index != expected {
             return Err(JournalError::OutOfOrder { expected, found: entry.index });
         }
-        entry.check(&self.server).map_err(|source| JournalError::Entry { index: entry.index, source })?;
         if let Some(target) = entry.submission.corrects {
             // check() guarantees target.index < entry.index == self.size().
             let actual = usize::try_from(target.index).ok().and_then(|i| self.tree.leaves().get(i));
@@ -117,9 +122,15 @@ impl Journal {
         server: &SecretKey,
     ) -> Result<Hash, JournalError> {
         let index = self.size();
+        if server.public() != self.server {
+            return Err(JournalError::Entry { index, source: EntryError::BadReceipt });
+        }
+        // Entry::receive checked the submitter's signature and signed the receipt with
+        // the journal's own server key: no need to verify either again.
         let entry = Entry::receive(submission, signature, index, received_at, server)
             .map_err(|source| JournalError::Entry { index, source })?;
-        self.append(entry)
+        let bytes = entry.to_bytes();
+        self.push_checked(entry, &bytes)
     }
 
     /// The server signs a checkpoint of the whole journal at `time` and keeps it.

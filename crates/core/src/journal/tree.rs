@@ -144,10 +144,14 @@ impl Frontier {
     }
 }
 
-/// A tree that keeps its leaves: roots of any prefix and proofs between any sizes.
+/// A tree that keeps its leaves and every complete subtree above them: roots of any
+/// prefix in O(log n) hashes and proofs in O(log² n), where the free functions above
+/// (the RFC's recursive definitions, kept as the reference) take O(n).
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
-    leaves: Vec<Hash>,
+    /// `levels[h][i]`: the root of the perfect subtree of `2^h` leaves starting at leaf
+    /// `i * 2^h`; `levels[0]` are the leaves.
+    levels: Vec<Vec<Hash>>,
     frontier: Frontier,
 }
 
@@ -157,8 +161,20 @@ impl Tree {
     }
 
     pub fn push(&mut self, leaf: Hash) {
-        self.leaves.push(leaf);
         self.frontier.push(leaf);
+        let mut hash = leaf;
+        for height in 0.. {
+            if self.levels.len() == height {
+                self.levels.push(Vec::new());
+            }
+            let level = &mut self.levels[height];
+            level.push(hash);
+            let n = level.len();
+            if n % 2 == 1 {
+                break;
+            }
+            hash = Hash::node(&level[n - 2], &level[n - 1]);
+        }
     }
 
     pub fn size(&self) -> u64 {
@@ -166,7 +182,7 @@ impl Tree {
     }
 
     pub fn leaves(&self) -> &[Hash] {
-        &self.leaves
+        self.levels.first().map_or(&[], Vec::as_slice)
     }
 
     /// The root of the whole tree.
@@ -174,17 +190,87 @@ impl Tree {
         self.frontier.root()
     }
 
+    /// `MTH` of the `n` leaves from `start`, where `start` is a multiple of the largest
+    /// power of two not above `n` (true of every subtree the RFC's recursions visit).
+    fn subtree(&self, start: usize, n: usize) -> Hash {
+        if n == 0 {
+            return Hash::empty();
+        }
+        if n.is_power_of_two() {
+            let height = n.trailing_zeros() as usize;
+            return self.levels[height][start >> height];
+        }
+        let k = split(n);
+        Hash::node(&self.subtree(start, k), &self.subtree(start + k, n - k))
+    }
+
+    fn check_size(&self, size: u64) -> Result<usize, TreeError> {
+        usize::try_from(size)
+            .ok()
+            .filter(|s| *s <= self.leaves().len())
+            .ok_or(TreeError::SizeBeyondTree { size, have: self.size() })
+    }
+
     /// The root of the tree of the first `size` leaves.
     pub fn root_at(&self, size: u64) -> Result<Hash, TreeError> {
-        Ok(root(prefix(&self.leaves, size)?))
+        Ok(self.subtree(0, self.check_size(size)?))
     }
 
+    /// As [`inclusion_proof`], from the stored subtrees.
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, TreeError> {
-        inclusion_proof(&self.leaves, index, size)
+        let n = self.check_size(size)?;
+        if index >= size {
+            return Err(TreeError::IndexOutOfRange { index, size });
+        }
+        // index < size <= leaves, so it fits in usize.
+        let (mut m, mut start, mut n) = (index as usize, 0, n);
+        let mut out = Vec::new();
+        while n > 1 {
+            let k = split(n);
+            if m < k {
+                out.push(self.subtree(start + k, n - k));
+                n = k;
+            } else {
+                out.push(self.subtree(start, k));
+                m -= k;
+                start += k;
+                n -= k;
+            }
+        }
+        out.reverse();
+        Ok(out)
     }
 
+    /// As [`consistency_proof`], from the stored subtrees.
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, TreeError> {
-        consistency_proof(&self.leaves, old, new)
+        let n = self.check_size(new)?;
+        if old > new {
+            return Err(TreeError::SizesReversed { old, new });
+        }
+        let mut out = Vec::new();
+        if old == 0 || old == new {
+            return Ok(out);
+        }
+        // old < new <= leaves, so it fits in usize.
+        let (mut m, mut start, mut n, mut complete) = (old as usize, 0, n, true);
+        while m != n {
+            let k = split(n);
+            if m <= k {
+                out.push(self.subtree(start + k, n - k));
+                n = k;
+            } else {
+                out.push(self.subtree(start, k));
+                m -= k;
+                start += k;
+                n -= k;
+                complete = false;
+            }
+        }
+        if !complete {
+            out.push(self.subtree(start, n));
+        }
+        out.reverse();
+        Ok(out)
     }
 }
 
@@ -317,6 +403,28 @@ pub(crate) mod tests {
             let expected: Vec<Hash> = proof.iter().map(|p| h(p)).collect();
             assert_eq!(consistency_proof(&leaves, old, new), Ok(expected), "{old} -> {new}");
         }
+    }
+
+    #[test]
+    fn the_stored_tree_agrees_with_the_reference_definitions() {
+        let mut tree = Tree::new();
+        let mut leaves = Vec::new();
+        for i in 0..70u32 {
+            let leaf = Hash::leaf(&i.to_be_bytes());
+            tree.push(leaf);
+            leaves.push(leaf);
+        }
+        for new in 0..=70u64 {
+            assert_eq!(tree.root_at(new), Ok(root(&leaves[..new as usize])), "root at {new}");
+            for index in 0..new {
+                assert_eq!(tree.inclusion_proof(index, new), inclusion_proof(&leaves, index, new), "{index} in {new}");
+            }
+            for old in 0..=new {
+                assert_eq!(tree.consistency_proof(old, new), consistency_proof(&leaves, old, new), "{old} -> {new}");
+            }
+        }
+        assert_eq!(tree.root(), root(&leaves));
+        assert_eq!(tree.root_at(71), Err(TreeError::SizeBeyondTree { size: 71, have: 70 }));
     }
 
     #[test]
