@@ -7,7 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use armistice_core::journal::canonical;
 use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint};
-use postgres::{Client, NoTls};
+use postgres::types::FromSql;
+use postgres::{Client, NoTls, Row};
 
 use crate::{JournalStore, StoreError, StoredEntry, to_hash, to_i64, to_u64};
 
@@ -45,6 +46,12 @@ impl PostgresStore {
     }
 }
 
+/// Column `index` of `row`, or an error (never the panic of `Row::get`) if the
+/// database holds another type there.
+fn col<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, StoreError> {
+    row.try_get(index).map_err(StoreError::db("reading a PostgreSQL column"))
+}
+
 fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
@@ -53,7 +60,7 @@ fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
              version INTEGER PRIMARY KEY,
              applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     )?;
-    let current: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?.get(0);
+    let current: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?.try_get(0)?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.batch_execute(sql)?;
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version])?;
@@ -68,7 +75,7 @@ impl JournalStore for PostgresStore {
             .query_opt("SELECT value FROM meta WHERE key = 'server_key'", &[])
             .map_err(StoreError::db("reading the server key"))?;
         row.map(|row| {
-            let hex: String = row.get(0);
+            let hex: String = col(&row, 0)?;
             PublicKey::from_hex(&hex).map_err(|e| StoreError::other("the stored server key", e))
         })
         .transpose()
@@ -82,7 +89,8 @@ impl JournalStore for PostgresStore {
         let stored = tx
             .query_opt("SELECT value FROM meta WHERE key = 'server_key'", &[])
             .map_err(StoreError::db(context))?
-            .map(|row| row.get::<_, String>(0));
+            .map(|row| col::<String>(&row, 0))
+            .transpose()?;
         match stored {
             Some(hex) if hex == server.to_hex() => return Ok(()),
             Some(hex) => return Err(StoreError::Conflict(format!("the journal belongs to server key {hex}"))),
@@ -95,10 +103,10 @@ impl JournalStore for PostgresStore {
 
     fn size(&self) -> Result<u64, StoreError> {
         let mut client = self.client()?;
-        let size: i64 = client
+        let head = client
             .query_one("SELECT size FROM journal_head WHERE id = 1", &[])
-            .map_err(StoreError::db("reading the journal size"))?
-            .get(0);
+            .map_err(StoreError::db("reading the journal size"))?;
+        let size: i64 = col(&head, 0)?;
         to_u64(size, "size")
     }
 
@@ -109,10 +117,10 @@ impl JournalStore for PostgresStore {
         let context = "appending entries";
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(StoreError::db(context))?;
-        let size: i64 = tx
+        let head = tx
             .query_one("SELECT size FROM journal_head WHERE id = 1 FOR UPDATE", &[])
-            .map_err(StoreError::db(context))?
-            .get(0);
+            .map_err(StoreError::db(context))?;
+        let size: i64 = col(&head, 0)?;
         let size = to_u64(size, "size")?;
         if first.index != size {
             return Err(StoreError::Conflict(format!("entry {} offered, the journal has {size} entries", first.index)));
@@ -144,15 +152,15 @@ impl JournalStore for PostgresStore {
             .map_err(StoreError::db(context))?;
         let mut out = Vec::with_capacity(rows.len());
         for (expected, row) in (from..).zip(&rows) {
-            let index = to_u64(row.get(0), "index")?;
+            let index = to_u64(col(row, 0)?, "index")?;
             if index != expected {
                 return Err(StoreError::NotFound(format!("entry {expected}")));
             }
             out.push(StoredEntry {
                 index,
-                leaf_hash: to_hash(row.get(1), "leaf hash", index)?,
-                root: to_hash(row.get(2), "root", index)?,
-                bytes: row.get(3),
+                leaf_hash: to_hash(col(row, 1)?, "leaf hash", index)?,
+                root: to_hash(col(row, 2)?, "root", index)?,
+                bytes: col(row, 3)?,
             });
         }
         if (out.len() as u64) < to.saturating_sub(from) {
@@ -165,15 +173,16 @@ impl JournalStore for PostgresStore {
         let context = "appending a checkpoint";
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(StoreError::db(context))?;
-        let count: i64 = tx
+        let head = tx
             .query_one("SELECT checkpoints FROM journal_head WHERE id = 1 FOR UPDATE", &[])
-            .map_err(StoreError::db(context))?
-            .get(0);
+            .map_err(StoreError::db(context))?;
+        let count: i64 = col(&head, 0)?;
         let size = checkpoint.checkpoint.size;
         let last = tx
             .query_opt("SELECT size FROM checkpoints ORDER BY number DESC LIMIT 1", &[])
             .map_err(StoreError::db(context))?
-            .map(|row| row.get::<_, i64>(0));
+            .map(|row| col::<i64>(&row, 0))
+            .transpose()?;
         if let Some(last) = last
             && to_u64(last, "size")? > size
         {
@@ -228,8 +237,8 @@ impl JournalStore for PostgresStore {
             .map_err(StoreError::db(context))?;
         let mut checkpoints = Vec::with_capacity(rows.len());
         for row in &rows {
-            let number: i64 = row.get(0);
-            let checkpoint: SignedCheckpoint = canonical::decode(row.get::<_, &[u8]>(1))
+            let number: i64 = col(row, 0)?;
+            let checkpoint: SignedCheckpoint = canonical::decode(col::<&[u8]>(row, 1)?)
                 .map_err(|e| StoreError::other(format!("stored checkpoint {number}"), e))?;
             checkpoints.push((number, checkpoint));
         }
@@ -237,8 +246,8 @@ impl JournalStore for PostgresStore {
             .query("SELECT checkpoint, bytes FROM cosignatures ORDER BY checkpoint, position", &[])
             .map_err(StoreError::db(context))?;
         for row in &rows {
-            let number: i64 = row.get(0);
-            let cosignature: CoSignature = canonical::decode(row.get::<_, &[u8]>(1))
+            let number: i64 = col(row, 0)?;
+            let cosignature: CoSignature = canonical::decode(col::<&[u8]>(row, 1)?)
                 .map_err(|e| StoreError::other(format!("stored co-signature on checkpoint {number}"), e))?;
             let slot = checkpoints
                 .iter_mut()

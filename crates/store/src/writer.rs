@@ -33,11 +33,16 @@ pub enum WriteError {
 pub struct Writer<'a> {
     store: &'a dyn JournalStore,
     frontier: Frontier,
+    /// Appends that lost a race and were retried.
+    conflicts: u64,
 }
 
 impl std::fmt::Debug for Writer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writer").field("size", &self.frontier.size()).finish_non_exhaustive()
+        f.debug_struct("Writer")
+            .field("size", &self.frontier.size())
+            .field("conflicts", &self.conflicts)
+            .finish_non_exhaustive()
     }
 }
 
@@ -45,7 +50,7 @@ impl<'a> Writer<'a> {
     /// A writer on `store`, caught up with everything stored (each row's running root
     /// is checked on the way).
     pub fn open(store: &'a dyn JournalStore) -> Result<Self, StoreError> {
-        let mut writer = Self { store, frontier: Frontier::new() };
+        let mut writer = Self { store, frontier: Frontier::new(), conflicts: 0 };
         writer.catch_up()?;
         Ok(writer)
     }
@@ -56,6 +61,11 @@ impl<'a> Writer<'a> {
 
     pub fn root(&self) -> Hash {
         self.frontier.root()
+    }
+
+    /// How many appends lost a race to another writer and were retried.
+    pub fn conflicts(&self) -> u64 {
+        self.conflicts
     }
 
     /// Reads rows other writers added and folds them into the frontier. A row whose
@@ -116,7 +126,10 @@ impl<'a> Writer<'a> {
                     self.frontier = frontier;
                     return Ok(rows);
                 }
-                Err(StoreError::Conflict(_)) if attempt + 1 < MAX_ATTEMPTS => self.catch_up()?,
+                Err(StoreError::Conflict(_)) if attempt + 1 < MAX_ATTEMPTS => {
+                    self.conflicts += 1;
+                    self.catch_up()?;
+                }
                 Err(error) => return Err(error.into()),
             }
         }

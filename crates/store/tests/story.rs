@@ -110,6 +110,17 @@ fn story(open: &dyn Fn() -> Box<dyn JournalStore>) {
     let rows = writer.append(&[signed("UNC", EntryKind::MeetingMinutes, "meeting 1", None)], at(8), &server).unwrap();
     assert_eq!(rows[0].index, 5);
     assert_eq!(store.read(0, 6).unwrap().len(), 6);
+
+    // Two writers that opened at the same size: the second loses the race once, catches
+    // up on the first one's entry, and appends after it.
+    let other_store = open();
+    let mut first = Writer::open(store.as_ref()).unwrap();
+    let mut second = Writer::open(other_store.as_ref()).unwrap();
+    first.append(&[signed("UNC", EntryKind::Report, "first in", None)], at(9), &server).unwrap();
+    let rows = second.append(&[signed("KPA/CPV", EntryKind::Report, "second in", None)], at(9), &server).unwrap();
+    assert_eq!(rows[0].index, 7);
+    assert_eq!((first.conflicts(), second.conflicts()), (0, 1));
+    assert_eq!(second.root(), load(store.as_ref()).unwrap().root());
 }
 
 /// Two writers, each with its own connection, append concurrently; the record ends up
@@ -130,6 +141,7 @@ fn two_writers(open: &(dyn Fn() -> Box<dyn JournalStore> + Sync)) {
                         .collect();
                     writer.append(&submissions, at(batch as i64), server).unwrap();
                 }
+                eprintln!("{name}: {} lost race(s), retried", writer.conflicts());
             });
         }
     });
