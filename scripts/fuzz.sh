@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the agreement and report parsers (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
+# Fuzzes the agreement and report parsers and the journal verifier (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
 # Works on a stable toolchain: AddressSanitizer needs the nightly flag -Zsanitizer, so
 # RUSTC_BOOTSTRAP=1 is exported when rustc is not a nightly (always, so that switching
 # sanitizers does not also flip it: a change of RUSTC_BOOTSTRAP rebuilds everything).
@@ -19,7 +19,7 @@ seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(agreement_toml agreement_geojson report_line)
+  targets=(agreement_toml agreement_geojson report_line journal_verify)
 fi
 logs=fuzz/target/logs
 
@@ -60,6 +60,15 @@ while IFS= read -r line; do
   n=$((n + 1))
   printf '%s' "$line" > "fuzz/corpus/report_line/seed-$n.json"
 done < data/korea-1953/reports-sample.ndjson
+
+# The sample export whole, and each of its lines (header, keys, entries, checkpoints).
+mkdir -p fuzz/corpus/journal_verify
+cp crates/core/tests/fixtures/journal/sample.ndjson fuzz/corpus/journal_verify/seed-sample.ndjson
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  printf '%s' "$line" > "fuzz/corpus/journal_verify/seed-line-$n.json"
+done < crates/core/tests/fixtures/journal/sample.ndjson
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"

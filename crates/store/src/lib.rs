@@ -2,7 +2,7 @@
 //! nothing else, with two backends: SQLite in a data directory (the default) and
 //! PostgreSQL when several processes share one record. Each backend has versioned
 //! migrations. [`Writer`] appends through any store without gaps or forks, and
-//! [`load`] reads a store back into a checked [`Journal`].
+//! [`load`] reads a store back into a checked [`Journal`](armistice_core::journal::Journal).
 //!
 //! The store keeps bytes and positions; what the bytes mean and whether they are valid
 //! is the core's business (`armistice_core::journal`).
