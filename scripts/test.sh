@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check a change must pass: formatting, lints, the tests of every crate, the
-# docs, the core's purity rule and a bounded fuzz run. Installs what it needs if missing.
+# docs, the core's purity rule and a bounded fuzz run. Installs what it needs if missing
+# (PostgreSQL from Debian for the store tests: scripts/start-postgres.sh).
 # Usage: scripts/test.sh            (FUZZ_SECONDS=0 skips fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,13 @@ cargo clippy --workspace --all-targets --release -- -D warnings
 
 step "crates/core stays pure (no I/O, async or clock crates)"
 scripts/check-core-purity.sh
+
+step "PostgreSQL on loopback for the store tests"
+if [ -z "${ARMISTICE_TEST_PG:-}" ]; then
+  ARMISTICE_TEST_PG="$(scripts/start-postgres.sh)"
+fi
+export ARMISTICE_TEST_PG
+echo "ARMISTICE_TEST_PG=${ARMISTICE_TEST_PG%%:*}://... (the store's PostgreSQL tests run against it)"
 
 step "cargo test (release)"
 cargo test --workspace --release

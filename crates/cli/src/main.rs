@@ -3,6 +3,7 @@
 
 mod cmd;
 mod exit;
+mod keyfile;
 mod progress;
 mod source;
 

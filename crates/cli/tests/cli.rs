@@ -810,3 +810,176 @@ fn pow_reconcile_refuses_unusable_lists_and_arguments_with_status_2() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+// ---- armistice journal ----
+
+#[derive(Debug, Deserialize)]
+struct VerifiedJournal {
+    verified: bool,
+    entries: u64,
+    checkpoints: u64,
+    cosignatures: u64,
+    after_last_checkpoint: u64,
+    submitters: Vec<JournalSigner>,
+    cosigners: Vec<JournalSigner>,
+    kinds: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct JournalSigner {
+    name: String,
+    count: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct FailedJournal {
+    verified: bool,
+    error: String,
+    entry: Option<u64>,
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn help_teaches_the_journal_commands() {
+    for args in [
+        vec!["journal", "--help"],
+        vec!["journal", "keygen", "--help"],
+        vec!["journal", "append", "--help"],
+        vec!["journal", "cosign", "--help"],
+        vec!["journal", "export", "--help"],
+        vec!["journal", "verify", "--help"],
+    ] {
+        let output = armistice(&args);
+        assert_eq!(output.status.code(), Some(0));
+        let words: Vec<&str> =
+            std::iter::once("armistice").chain(args.iter().copied().filter(|a| !a.starts_with('-'))).collect();
+        let text = stdout(&output);
+        assert!(text.contains("Example") || args.len() == 2, "{args:?} has no example");
+        insta::assert_snapshot!(format!("help_{}", words.join("_")), text);
+    }
+}
+
+#[test]
+fn journal_appends_cosigns_exports_and_verifies_and_names_an_altered_entry() {
+    let dir = temp_dir("journal");
+    let (unc, kpa, nnsc, data) = (dir.join("unc.key"), dir.join("kpa.key"), dir.join("nnsc.key"), dir.join("data"));
+    for (name, key) in [("UNC", &unc), ("KPA/CPV", &kpa), ("NNSC", &nnsc)] {
+        let output = armistice(&["journal", "keygen", "--name", name, "--out", path_arg(key)]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output).trim().len(), 64, "prints the public key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(key).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+    // A key file is never overwritten.
+    let output = armistice(&["journal", "keygen", "--name", "UNC", "--out", path_arg(&unc)]);
+    assert_eq!(output.status.code(), Some(2));
+
+    let reports = repo_root().join("data/korea-1953/reports-sample.ndjson");
+    let allegations = dir.join("allegations.txt");
+    std::fs::write(&allegations, "shots fired near marker 0612\n\nan aircraft over the DMZ at dawn\n").unwrap();
+    let data_arg = path_arg(&data);
+    let steps: [&[&str]; 5] = [
+        &["journal", "append", "--data", data_arg, "--key", path_arg(&unc), "--kind", "report", path_arg(&reports)],
+        &["journal", "cosign", "--data", data_arg, "--key", path_arg(&nnsc)],
+        &[
+            "journal",
+            "append",
+            "--data",
+            data_arg,
+            "--key",
+            path_arg(&kpa),
+            "--kind",
+            "allegation",
+            path_arg(&allegations),
+        ],
+        &["journal", "cosign", "--data", data_arg, "--key", path_arg(&nnsc)],
+        &["journal", "cosign", "--data", data_arg, "--key", path_arg(&kpa)],
+    ];
+    for args in steps {
+        let output = armistice(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+    }
+    let n_reports = std::fs::read_to_string(&reports).unwrap().lines().filter(|l| !l.trim().is_empty()).count() as u64;
+
+    let export = dir.join("journal.ndjson");
+    let output = armistice(&["journal", "export", "--data", data_arg, "--out", path_arg(&export)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = armistice(&["journal", "verify", path_arg(&export), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: VerifiedJournal = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report.verified);
+    assert_eq!(report.entries, n_reports + 2);
+    assert_eq!((report.checkpoints, report.cosignatures, report.after_last_checkpoint), (2, 3, 0));
+    assert_eq!(report.kinds.get("allegation"), Some(&2));
+    let submitters: Vec<(&str, u64)> = report.submitters.iter().map(|s| (s.name.as_str(), s.count)).collect();
+    assert_eq!(submitters, [("KPA/CPV", 2), ("UNC", n_reports)]);
+    let cosigners: Vec<(&str, u64)> = report.cosigners.iter().map(|s| (s.name.as_str(), s.count)).collect();
+    assert_eq!(cosigners, [("KPA/CPV", 1), ("NNSC", 2)]);
+
+    // One letter changed in the first allegation: verify names that entry and exits 2.
+    let text = std::fs::read_to_string(&export).unwrap();
+    let altered = dir.join("altered.ndjson");
+    std::fs::write(&altered, text.replacen("marker 0612", "marker 0613", 1)).unwrap();
+    let output = armistice(&["journal", "verify", path_arg(&altered), "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let failed: FailedJournal = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!failed.verified);
+    assert_eq!(failed.entry, Some(n_reports), "{}", failed.error);
+    assert!(failed.error.contains("signature"), "{}", failed.error);
+    let output = armistice(&["journal", "verify", path_arg(&altered)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains(&format!("the first bad entry is entry {n_reports}")), "{}", stderr(&output));
+
+    // Nothing on any output shows a secret key.
+    let secret = std::fs::read_to_string(&unc).unwrap();
+    let secret = secret.split("\"secret\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(!text.contains(&secret));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn journal_refuses_bad_arguments_and_a_tampered_store() {
+    let dir = temp_dir("journal-bad");
+    let key = dir.join("unc.key");
+    let data = dir.join("data");
+    assert_eq!(armistice(&["journal", "keygen", "--name", "UNC", "--out", path_arg(&key)]).status.code(), Some(0));
+    let input = dir.join("lines.txt");
+    std::fs::write(&input, "first line of the day\nsecond line of the day\nthird line of the day\n").unwrap();
+    let append = |kind: &str, extra: &[&str]| {
+        let mut args = vec!["journal", "append", "--data", path_arg(&data), "--key", path_arg(&key), "--kind", kind];
+        args.extend_from_slice(extra);
+        args.push(path_arg(&input));
+        armistice(&args)
+    };
+    let output = append("rumour", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown entry kind \"rumour\""), "{}", stderr(&output));
+    assert_eq!(append("correction", &[]).status.code(), Some(2));
+    assert_eq!(append("report", &[]).status.code(), Some(0));
+    std::fs::write(&input, "the first line misread the grid\n").unwrap();
+    assert_eq!(append("correction", &["--corrects", "0"]).status.code(), Some(0));
+    let output = append("report", &["--db", "postgres://nobody@127.0.0.1:1/none"]);
+    assert_eq!(output.status.code(), Some(2), "--data and --db together");
+
+    // Flip one byte of the second line's payload inside the SQLite file.
+    let file = data.join("journal.sqlite");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let marker = b"second line of the day";
+    let at = bytes.windows(marker.len()).position(|w| w == marker).unwrap();
+    bytes[at] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let output = armistice(&["journal", "export", "--data", path_arg(&data), "--out", path_arg(&dir.join("x.ndjson"))]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("stored entry 1:"), "{}", stderr(&output));
+    assert!(!dir.join("x.ndjson").exists());
+
+    let output = armistice(&["journal", "verify", path_arg(&dir.join("missing.ndjson"))]);
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,5 +1,5 @@
-//! The armistice domain: agreements as data, geometry, rules and the prisoner ledger;
-//! (in later modules) the journal model.
+//! The armistice domain: agreements as data, geometry, rules, the prisoner ledger and
+//! list reconciliation, and the journal model.
 //!
 //! This crate does no I/O, reads no clock and spawns nothing: files arrive as text,
 //! times arrive as arguments. That is what lets either side re-run any computation and
@@ -8,4 +8,5 @@
 pub mod agreement;
 pub mod geo;
 pub mod pow;
+pub mod journal;
 pub mod rules;

@@ -4,6 +4,7 @@ pub mod agreement;
 pub mod check;
 pub mod demarcate;
 pub mod demo;
+pub mod journal;
 pub mod locate;
 pub mod pow;
 pub mod track;
@@ -25,6 +26,7 @@ Examples:
   armistice agreement show                the built-in Korea 1953 agreement
   armistice agreement check my-armistice/ validate another agreement directory
   armistice pow reconcile A.csv B.csv     match prisoner lists across romanizations
+  armistice journal verify journal.ndjson verify an exported record offline
 
 Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
 
@@ -58,6 +60,9 @@ pub enum Command {
     /// Prisoners of war: the ledger's status, the exchange plan, the lists reconciled.
     #[command(subcommand)]
     Pow(pow::PowCommand),
+    /// The signed record: make keys, append entries, co-sign, export, verify offline.
+    #[command(subcommand)]
+    Journal(journal::JournalCommand),
 }
 
 pub fn run(cli: Cli) -> Result<Code> {
@@ -70,5 +75,6 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Track(args) => track::run(args),
         Command::Demarcate(args) => demarcate::run(args),
         Command::Pow(command) => pow::run(command),
+        Command::Journal(command) => journal::run(command),
     }
 }

@@ -1,0 +1,91 @@
+//! The journal's storage: one trait, [`JournalStore`], that appends and reads and does
+//! nothing else, with two backends: SQLite in a data directory (the default) and
+//! PostgreSQL when several processes share one record. Each backend has versioned
+//! migrations. [`Writer`] appends through any store without gaps or forks, and
+//! [`load`] reads a store back into a checked [`Journal`](armistice_core::journal::Journal).
+//!
+//! The store keeps bytes and positions; what the bytes mean and whether they are valid
+//! is the core's business (`armistice_core::journal`).
+
+mod error;
+mod load;
+mod postgres;
+mod sqlite;
+mod writer;
+
+use std::path::PathBuf;
+
+use armistice_core::journal::{CoSignature, Hash, PublicKey, SignedCheckpoint};
+
+pub use error::StoreError;
+pub use load::{LoadError, load};
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+pub use writer::Writer;
+
+/// One stored entry: its index, its canonical bytes, its leaf hash and the root of the
+/// tree that ends with it (the running root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub index: u64,
+    pub leaf_hash: Hash,
+    pub root: Hash,
+    pub bytes: Vec<u8>,
+}
+
+/// Storage for one journal. Appends are all-or-nothing and must start exactly at the
+/// current size, or they fail with [`StoreError::Conflict`] (another writer was
+/// first); that is what keeps the record free of gaps and forks.
+pub trait JournalStore: Send + Sync {
+    /// The server key the journal belongs to, if one was recorded.
+    fn server_key(&self) -> Result<Option<PublicKey>, StoreError>;
+    /// Records the server key on first use; a different key is a conflict.
+    fn claim_server_key(&self, server: &PublicKey) -> Result<(), StoreError>;
+    /// The number of entries.
+    fn size(&self) -> Result<u64, StoreError>;
+    /// Appends `rows`, which must be numbered from the current size on.
+    fn append(&self, rows: &[StoredEntry]) -> Result<(), StoreError>;
+    /// Entries `from..to`; `NotFound` if any of them is missing.
+    fn read(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError>;
+    /// Appends a signed checkpoint (with any co-signatures it carries); returns its
+    /// number. A checkpoint smaller than the last one stored is a conflict.
+    fn append_checkpoint(&self, checkpoint: &SignedCheckpoint) -> Result<u64, StoreError>;
+    /// Appends a co-signature to checkpoint `number`.
+    fn append_cosignature(&self, number: u64, cosignature: &CoSignature) -> Result<(), StoreError>;
+    /// Every checkpoint with its co-signatures, in order.
+    fn read_checkpoints(&self) -> Result<Vec<SignedCheckpoint>, StoreError>;
+}
+
+/// Where a journal lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A data directory holding `journal.sqlite`.
+    Data(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://...`).
+    Postgres(String),
+}
+
+/// Opens (creating and migrating as needed) the store at `location`.
+pub fn open(location: &Location) -> Result<Box<dyn JournalStore>, StoreError> {
+    Ok(match location {
+        Location::Data(dir) => Box::new(SqliteStore::open_dir(dir)?),
+        Location::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+    })
+}
+
+/// Converts an index or size to the databases' signed 64-bit integers.
+fn to_i64(value: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::other(format!("{what} {value} is too large to store"), "overflow"))
+}
+
+/// Converts a stored integer back to an index or size.
+fn to_u64(value: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::other(format!("stored {what} {value} is negative"), "corrupt row"))
+}
+
+/// A 32-byte hash from a stored blob.
+fn to_hash(bytes: &[u8], what: &str, index: u64) -> Result<Hash, StoreError> {
+    <[u8; 32]>::try_from(bytes).map(Hash).map_err(|_| {
+        StoreError::other(format!("entry {index}: stored {what} is {} bytes, not 32", bytes.len()), "corrupt row")
+    })
+}
