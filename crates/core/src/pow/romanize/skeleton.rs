@@ -18,7 +18,7 @@
 //! same reduction.
 
 /// Lowercase ASCII letters of a Latin name, with McCune–Reischauer breves spelled as the
-/// Revised Romanization spells them (ŏ → eo, ŭ → eu), other diacritics dropped (ü → u,
+/// Revised Romanization spells them (ŏ → eo, but wŏ → wo; ŭ → eu), other diacritics dropped (ü → u,
 /// Pinyin tone marks), apostrophes, hyphens and other punctuation removed, and Cyrillic
 /// transliterated letter by letter.
 pub fn fold(text: &str) -> String {
@@ -27,6 +27,8 @@ pub fn fold(text: &str) -> String {
         match c {
             'a'..='z' => out.push(c),
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            // McCune–Reischauer wŏ is Revised wo.
+            'ŏ' | 'Ŏ' if out.ends_with('w') => out.push('o'),
             'ŏ' | 'Ŏ' => out.push_str("eo"),
             'ŭ' | 'Ŭ' => out.push_str("eu"),
             'á' | 'à' | 'â' | 'ä' | 'ā' | 'ǎ' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ā' | 'Ǎ' => {
@@ -142,7 +144,8 @@ pub fn korean(folded: &str) -> String {
             b'e' => (Some('E'), 1),
             b'a' if next == b'e' || next == b'i' => (Some('E'), 2),
             b'a' => (Some('A'), 1),
-            b'o' if next == b'e' || next == b'i' => {
+            // oe/oi (Choe, Choi), but not o + eo/eu across a syllable (gwo-eo).
+            b'o' if (next == b'e' && !matches!(at(i + 2), b'o' | b'u')) || next == b'i' => {
                 push(&mut out, 'W');
                 (Some('E'), 2)
             }
@@ -242,6 +245,8 @@ mod tests {
             &["Ahn", "An"],
             &["Woo", "U", "Wu"],
             &["Won", "Wŏn", "Weon"],
+            &["Gwoeo", "Kwŏ-ŏ", "Kwo-o"],
+            &["Gwoe", "Kwŏ-e"],
             &["Shin", "Sin"],
             &["Hyun", "Hyeon", "Hyŏn"],
             &["Kwon", "Gwon", "Kwŏn", "K'won"],
