@@ -983,3 +983,62 @@ fn journal_refuses_bad_arguments_and_a_tampered_store() {
     assert_eq!(output.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn journal_two_processes_append_to_one_postgres_record() {
+    let Some(base) = std::env::var("ARMISTICE_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+        eprintln!("ARMISTICE_TEST_PG is not set: the two-process PostgreSQL test was not run");
+        return;
+    };
+    // A schema of its own, so that nothing else in the database is touched.
+    let schema = format!("armistice_cli_test_{}", std::process::id());
+    let mut client = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    let url = if base.contains("://") {
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{separator}options=-c%20search_path%3D{schema}")
+    } else {
+        format!("{base} options='-c search_path={schema}'")
+    };
+
+    let dir = temp_dir("journal-pg");
+    let server = dir.join("server.key");
+    assert_eq!(
+        armistice(&["journal", "keygen", "--name", "server", "--out", path_arg(&server)]).status.code(),
+        Some(0)
+    );
+    const LINES: usize = 150;
+    let mut children = Vec::new();
+    for name in ["UNC", "KPA-CPV"] {
+        let key = dir.join(format!("{name}.key"));
+        assert_eq!(armistice(&["journal", "keygen", "--name", name, "--out", path_arg(&key)]).status.code(), Some(0));
+        let lines: String = (0..LINES).map(|i| format!("{name} report {i}\n")).collect();
+        let input = dir.join(format!("{name}.txt"));
+        std::fs::write(&input, lines).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_armistice"))
+            .args(["journal", "append", "--db", &url, "--server-key", path_arg(&server), "--key", path_arg(&key)])
+            .args(["--kind", "report", "--batch", "3", path_arg(&input)])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push(child);
+    }
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+
+    let export = dir.join("journal.ndjson");
+    let output = armistice(&["journal", "export", "--db", &url, "--out", path_arg(&export)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = armistice(&["journal", "verify", path_arg(&export), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: VerifiedJournal = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report.entries, 2 * LINES as u64);
+    let submitters: Vec<(&str, u64)> = report.submitters.iter().map(|s| (s.name.as_str(), s.count)).collect();
+    assert_eq!(submitters, [("KPA-CPV", LINES as u64), ("UNC", LINES as u64)]);
+    assert!(report.checkpoints >= 1);
+    client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+}

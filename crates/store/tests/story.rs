@@ -31,19 +31,37 @@ fn signed(name: &str, kind: EntryKind, payload: &str, corrects: Option<EntryRef>
     (submission, signature)
 }
 
-/// A fresh, empty PostgreSQL schema for one test, or None when no server is configured.
-fn pg_url() -> Option<String> {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let base = std::env::var("ARMISTICE_TEST_PG").ok().filter(|s| !s.is_empty())?;
-    let schema = format!("armistice_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("ARMISTICE_TEST_PG connects");
-    client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
-    Some(if base.contains("://") {
-        let separator = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{separator}options=-c%20search_path%3D{schema}")
-    } else {
-        format!("{base} options='-c search_path={schema}'")
-    })
+/// A fresh, empty PostgreSQL schema for one test, dropped when the test ends; None
+/// when no server is configured.
+struct PgSchema {
+    base: String,
+    schema: String,
+    url: String,
+}
+
+impl PgSchema {
+    fn new() -> Option<Self> {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let base = std::env::var("ARMISTICE_TEST_PG").ok().filter(|s| !s.is_empty())?;
+        let schema = format!("armistice_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("ARMISTICE_TEST_PG connects");
+        client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+        let url = if base.contains("://") {
+            let separator = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{separator}options=-c%20search_path%3D{schema}")
+        } else {
+            format!("{base} options='-c search_path={schema}'")
+        };
+        Some(Self { base, schema, url })
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
 }
 
 fn story(open: &dyn Fn() -> Box<dyn JournalStore>) {
@@ -173,11 +191,11 @@ fn story_sqlite() {
 
 #[test]
 fn story_postgres() {
-    let Some(url) = pg_url() else {
+    let Some(pg) = PgSchema::new() else {
         eprintln!("ARMISTICE_TEST_PG is not set: the PostgreSQL story was not run");
         return;
     };
-    story(&|| Box::new(PostgresStore::connect(&url).unwrap()));
+    story(&|| Box::new(PostgresStore::connect(&pg.url).unwrap()));
 }
 
 #[test]
@@ -189,11 +207,11 @@ fn two_writers_sqlite() {
 
 #[test]
 fn two_writers_postgres() {
-    let Some(url) = pg_url() else {
+    let Some(pg) = PgSchema::new() else {
         eprintln!("ARMISTICE_TEST_PG is not set: the PostgreSQL two-writer test was not run");
         return;
     };
-    two_writers(&|| Box::new(PostgresStore::connect(&url).unwrap()));
+    two_writers(&|| Box::new(PostgresStore::connect(&pg.url).unwrap()));
 }
 
 #[test]
