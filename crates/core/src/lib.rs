@@ -7,6 +7,6 @@
 
 pub mod agreement;
 pub mod geo;
-pub mod pow;
 pub mod journal;
+pub mod pow;
 pub mod rules;
