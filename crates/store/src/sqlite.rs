@@ -151,7 +151,8 @@ impl JournalStore for SqliteStore {
                 ))
             })
             .map_err(StoreError::db(context))?;
-        let mut out = Vec::with_capacity(usize::try_from(to.saturating_sub(from)).unwrap_or(0));
+        // Capacity from the request only up to a bound: a range is a caller's wish, not a size.
+        let mut out = Vec::with_capacity(usize::try_from(to.saturating_sub(from).min(10_000)).unwrap_or(0));
         for (expected, row) in (from..).zip(rows) {
             let (index, leaf_hash, root, bytes) = row.map_err(StoreError::db(context))?;
             let index = to_u64(index, "index")?;

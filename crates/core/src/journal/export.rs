@@ -187,7 +187,9 @@ pub fn verify(bytes: &[u8]) -> Result<Report, VerifyError> {
         // header's key could be any key.
         return Err(VerifyError::Unsigned);
     }
-    let expected_lines = 1 + header.keys + header.entries + header.checkpoints;
+    // Saturating: the counts are untrusted, and a sum that overflowed would panic.
+    let expected_lines =
+        header.keys.saturating_add(header.entries).saturating_add(header.checkpoints).saturating_add(1);
     let mut next = |found: usize| lines.next().ok_or(VerifyError::Truncated { found, expected: expected_lines });
     let mut line_count = 1;
 
@@ -441,6 +443,16 @@ mod tests {
         assert_eq!(verify(text.trim_end().as_bytes()), Err(VerifyError::NoFinalNewline));
         assert!(matches!(verify(b""), Err(VerifyError::Header { .. })));
         assert!(matches!(verify(format!("{text}\n").as_bytes()), Err(VerifyError::Trailing { .. })));
+    }
+
+    #[test]
+    fn counts_near_the_integer_limit_are_refused_without_overflow() {
+        let server = SecretKey::from_seed(&[100; 32]).public();
+        let max = u64::MAX;
+        let header = format!(
+            "{{\"checkpoints\":{max},\"entries\":{max},\"format\":\"armistice-journal\",\"keys\":{max},\"server\":\"{server}\",\"version\":1}}\n"
+        );
+        assert!(matches!(verify(header.as_bytes()), Err(VerifyError::Truncated { expected: u64::MAX, .. })));
     }
 
     #[test]
