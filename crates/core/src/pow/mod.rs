@@ -13,6 +13,7 @@
 //! - `reconcile`: one-to-one matching of two lists, with blocking so that large lists
 //!   need no quadratic work.
 
+pub mod date;
 pub mod event;
 pub mod file;
 pub mod finding;
@@ -28,9 +29,10 @@ pub mod scenario;
 pub mod state;
 pub mod terms;
 
+pub use date::PartialDate;
 pub use event::{Event, EventKind};
 pub use finding::Finding;
 pub use ledger::{Ledger, LedgerError, replay, replay_located};
-pub use prisoner::{Choice, Health, PartialDate, Prisoner};
+pub use prisoner::{Choice, Health, Prisoner};
 pub use state::{State, StateKind};
 pub use terms::Terms;

@@ -1,12 +1,11 @@
 //! A prisoner record: who holds the prisoner, whose side and nationality the prisoner
 //! belonged to at capture, names as each side wrote them, and the stated choice.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::agreement::{Id, Timestamp};
+
+pub use super::date::PartialDate;
 
 /// One prisoner as the detaining side recorded them. Only `id`, `detaining_side`,
 /// `side` and `nationality` are required; everything else may be unknown.
@@ -130,86 +129,9 @@ impl Choice {
     }
 }
 
-/// A date known to the year, the month or the day: `1931`, `1931-05`, `1931-05-17`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PartialDate {
-    pub year: i32,
-    pub month: Option<u32>,
-    pub day: Option<u32>,
-}
-
-impl PartialDate {
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let fail = || format!("`{text}` is not a date such as 1931, 1931-05 or 1931-05-17");
-        let parts: Vec<&str> = text.split('-').collect();
-        let number = |s: &str, len: usize| {
-            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) { s.parse::<u32>().ok() } else { None }
-        };
-        let year = parts.first().and_then(|y| number(y, 4)).ok_or_else(fail)?;
-        let month = match parts.get(1) {
-            Some(m) => Some(number(m, 2).filter(|m| (1..=12).contains(m)).ok_or_else(fail)?),
-            None => None,
-        };
-        let day = match parts.get(2) {
-            Some(d) => Some(number(d, 2).ok_or_else(fail)?),
-            None => None,
-        };
-        if parts.len() > 3 {
-            return Err(fail());
-        }
-        let year = i32::try_from(year).map_err(|_| fail())?;
-        if let (Some(m), Some(d)) = (month, day) {
-            if chrono::NaiveDate::from_ymd_opt(year, m, d).is_none() {
-                return Err(format!("`{text}` is not a day of the calendar"));
-            }
-        }
-        Ok(Self { year, month, day })
-    }
-}
-
-impl fmt::Display for PartialDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-        }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
-    }
-}
-
-impl Serialize for PartialDate {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for PartialDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        PartialDate::parse(&text).map_err(de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partial_dates_keep_what_is_known() {
-        for (text, year, month, day) in
-            [("1931", 1931, None, None), ("1931-05", 1931, Some(5), None), ("1931-05-17", 1931, Some(5), Some(17))]
-        {
-            let date = PartialDate::parse(text).unwrap();
-            assert_eq!((date.year, date.month, date.day), (year, month, day));
-            assert_eq!(date.to_string(), text);
-        }
-        for bad in ["", "31", "1931-5", "1931-13", "1931-02-30", "1931-05-17-01", "abcd"] {
-            assert!(PartialDate::parse(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn a_record_needs_only_sides_and_nationality() {

@@ -119,7 +119,7 @@ fn person(random: &mut Random, cohort: &Cohort, nationality: &str, id: &str, k: 
         rank: Some((*random.pick(&people::RANKS)).to_owned()),
         unit: Some(format!("{} Regiment", 1 + random.below(60))),
         captured_on: Some(super::prisoner::PartialDate {
-            year: 1950 + random.below(4) as i32,
+            year: 1950 + random.below(4) as u16,
             month: captured.month,
             day: None,
         }),

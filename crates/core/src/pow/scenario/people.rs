@@ -153,11 +153,11 @@ pub fn names(random: &mut Random, nationality: &str, detaining_side: &str, own_s
 
 /// A birth date known to the year, the month or the day.
 pub fn birth_date(random: &mut Random) -> PartialDate {
-    let year = 1915 + random.below(20) as i32;
+    let year = 1915 + random.below(20) as u16;
     match random.below(4) {
         0 => PartialDate { year, month: None, day: None },
-        1 => PartialDate { year, month: Some(1 + random.below(12) as u32), day: None },
-        _ => PartialDate { year, month: Some(1 + random.below(12) as u32), day: Some(1 + random.below(28) as u32) },
+        1 => PartialDate { year, month: Some(1 + random.below(12) as u8), day: None },
+        _ => PartialDate { year, month: Some(1 + random.below(12) as u8), day: Some(1 + random.below(28) as u8) },
     }
 }
 
