@@ -148,6 +148,29 @@ impl<'a> Checker<'a> {
         )
     }
 
+    /// A finding shown by one report, at the report's own position and time, in the zone
+    /// of its first place.
+    fn at_report(
+        &self,
+        citation: &Citation,
+        rule: &Rule,
+        side: Option<&str>,
+        report: &Report,
+        spots: &[Spot],
+        reason: String,
+    ) -> Finding {
+        self.finding(
+            citation.clone(),
+            rule.kind(),
+            side,
+            vec![report.id.clone()],
+            report.observed_at.start(),
+            report.position,
+            spots.first().map(|s| self.zone_id(s)),
+            reason,
+        )
+    }
+
     /// The places a report puts something, located, into `spots` (cleared first).
     fn spots(&self, report: &Report, spots: &mut Vec<Spot>) {
         spots.clear();
@@ -311,14 +334,12 @@ impl<'a> Checker<'a> {
                 // assessed (never a mere allegation).
                 let side = side.as_deref().or(report.assessed_responsible.as_deref());
                 match &r.zone {
-                    None => out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                    None => out.push(self.at_report(
+                        citation,
+                        rule,
                         side,
-                        id(),
-                        start,
-                        report.position,
-                        spots.first().map(|s| self.zone_id(s)),
+                        report,
+                        spots,
                         format!(
                             "{act} by {} {:.1} h after the effective time; {citation} ends all hostilities from then",
                             side.unwrap_or("an unidentified side"),
@@ -345,14 +366,12 @@ impl<'a> Checker<'a> {
             (Rule::LineCrossing(r), Event::Crossing { side, count, category, authorization: None })
                 if start >= self.agreement.effective_at() =>
             {
-                out.push(self.finding(
-                    citation.clone(),
-                    rule.kind(),
+                out.push(self.at_report(
+                    citation,
+                    rule,
                     Some(side),
-                    id(),
-                    start,
-                    report.position,
-                    spots.first().map(|s| self.zone_id(s)),
+                    report,
+                    spots,
                     format!(
                         "{count} {} of {side} crossed {} without an authorization from {}; {citation} requires one",
                         category_words(*category),
@@ -388,14 +407,12 @@ impl<'a> Checker<'a> {
             ) => {
                 let allowed = r.allowed.iter().any(|role| role_matches(*role, *category));
                 if !allowed && authorization.is_none() && start >= self.agreement.effective_at() {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                    out.push(self.at_report(
+                        citation,
+                        rule,
                         Some(side),
-                        id(),
-                        start,
-                        report.position,
-                        spots.first().map(|s| self.zone_id(s)),
+                        report,
+                        spots,
                         format!(
                             "{count} {} of {side} entered {} with no authorization from {}; {citation} admits only {}",
                             category_words(*category),
@@ -411,15 +428,7 @@ impl<'a> Checker<'a> {
                 Event::ZoneEntry { side, count, category, direction: Direction::Out, authorization: None, .. },
             ) if start >= self.agreement.effective_at() && !self.withdrawing(r.zone.as_str(), *category, start) => {
                 let entered = spots.first().and_then(|s| self.side_entered_from(r.zone.as_str(), s));
-                out.push(self.finding(
-                    citation.clone(),
-                    rule.kind(),
-                    Some(side),
-                    id(),
-                    start,
-                    report.position,
-                    spots.first().map(|s| self.zone_id(s)),
-                    format!(
+                out.push(self.at_report(citation, rule, Some(side), report, spots, format!(
                         "{count} {} of {side} left {} into {} with no authorization; {citation} needs the authorization of that side's commander",
                         category_words(*category),
                         r.zone,
@@ -604,14 +613,12 @@ impl<'a> Checker<'a> {
                 });
                 let name = vessel_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 if *blockading && r.no_blockade {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                    out.push(self.at_report(
+                        citation,
+                        rule,
                         Some(side),
-                        id(),
-                        start,
-                        report.position,
-                        spots.first().map(|s| self.zone_id(s)),
+                        report,
+                        spots,
                         format!("naval vessel{name} of {side} blockading; {citation} forbids a blockade of any kind"),
                     ));
                 }
@@ -708,14 +715,12 @@ impl<'a> Checker<'a> {
         let late = spots.iter().find(|s| s.at > deadline && mask & (1 << s.zone) != 0);
         if let Some(spot) = late {
             let allowed = (deadline - self.agreement.effective_at()).num_seconds() as f64 / 3600.0;
-            out.push(self.finding(
-                citation.clone(),
-                rule.kind(),
+            out.push(self.at_spot(
+                &citation,
+                rule,
                 Some(side),
-                vec![report.id.clone()],
-                spot.at,
-                Some(spot.position),
-                Some(self.zone_id(spot)),
+                report,
+                spot,
                 format!(
                     "{what} of {side} in {} {:.0} h after the effective time; {citation} allows {allowed:.0} h",
                     self.zone_id(spot),
