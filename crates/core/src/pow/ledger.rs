@@ -433,6 +433,16 @@ impl Ledger {
         StateKind::ALL.iter().map(|&k| (k, self.counts[slot(k)])).collect()
     }
 
+    /// How many prisoners are in each state, grouped by `key` (a detaining side, a
+    /// nationality, ...); states with none are left out.
+    pub fn counts_by<K: Ord>(&self, key: impl Fn(&Prisoner) -> K) -> BTreeMap<K, BTreeMap<StateKind, usize>> {
+        let mut out: BTreeMap<K, BTreeMap<StateKind, usize>> = BTreeMap::new();
+        for (prisoner, account) in self.iter() {
+            *out.entry(key(prisoner)).or_default().entry(account.state.kind()).or_default() += 1;
+        }
+        out
+    }
+
     pub fn count(&self, kind: StateKind) -> usize {
         self.counts[slot(kind)]
     }
@@ -731,6 +741,26 @@ mod tests {
         assert_eq!(finding.events, ["e1", "e2"]);
         assert!(finding.reason.contains("2 prisoner(s)"), "{}", finding.reason);
         assert_eq!(finding.at.to_rfc3339(), "1953-08-05T10:00:00+09:00");
+    }
+
+    #[test]
+    fn counts_by_a_key_split_the_state_counts() {
+        let mut korean = prisoner("k1", Health::Fit, Some(Choice::Repatriation));
+        korean.nationality = "North Korea".into();
+        let prisoners =
+            vec![prisoner("c1", Health::Fit, Some(Choice::Repatriation)), prisoner("c2", Health::Fit, None), korean];
+        let events = vec![event("e1", "c1", "1953-08-05T10:00:00+09:00", handed_over())];
+        let (ledger, refused) = replay(terms(), prisoners, events, None);
+        assert!(refused.is_empty(), "{refused:?}");
+        let by = ledger.counts_by(|p| p.nationality.clone());
+        assert_eq!(by["China"].values().sum::<usize>(), 2);
+        assert_eq!(by["North Korea"].values().sum::<usize>(), 1);
+        assert!(by["China"].get(&StateKind::Held).is_some_and(|&n| n == 1), "{by:?}");
+        assert_eq!(by["China"].len(), 2, "one held, one handed over: {by:?}");
+        // Every state count is the sum of its groups.
+        for (kind, n) in ledger.counts() {
+            assert_eq!(by.values().map(|m| m.get(&kind).copied().unwrap_or(0)).sum::<usize>(), n, "{kind:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use armistice_core::pow::{Finding, StateKind, Terms, replay_located};
+use armistice_core::pow::{Finding, StateKind, Terms, invariants, replay_located};
 use clap::Args;
 use serde::Serialize;
 
@@ -130,14 +130,14 @@ pub fn run(args: StatusArgs) -> Result<Code> {
     }
     rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
 
-    let mut by_side: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut by_nationality: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let named = |counts: BTreeMap<String, BTreeMap<StateKind, usize>>| -> BTreeMap<String, BTreeMap<String, usize>> {
+        counts.into_iter().map(|(k, by)| (k, by.into_iter().map(|(s, n)| (s.name().to_owned(), n)).collect())).collect()
+    };
+    let by_side = named(ledger.counts_by(|p| p.detaining_side.to_string()));
+    let by_nationality = named(ledger.counts_by(|p| p.nationality.clone()));
     let mut unaccounted: BTreeMap<String, Vec<UnaccountedView>> =
         ledger.terms().sides.iter().map(|s| (s.clone(), Vec::new())).collect();
     for (prisoner, account) in ledger.iter() {
-        let state = account.state.kind().name().to_owned();
-        *by_side.entry(prisoner.detaining_side.to_string()).or_default().entry(state.clone()).or_default() += 1;
-        *by_nationality.entry(prisoner.nationality.clone()).or_default().entry(state).or_default() += 1;
         if account.state.kind() == StateKind::Unaccounted {
             let reason = match &account.state {
                 armistice_core::pow::State::Unaccounted { reason } => reason.clone(),
@@ -153,7 +153,9 @@ pub fn run(args: StatusArgs) -> Result<Code> {
         }
     }
     let by_state: BTreeMap<String, usize> = ledger.counts().iter().map(|(k, n)| (k.name().to_owned(), *n)).collect();
-    let conserved = by_state.values().sum::<usize>() == ledger.n_prisoners();
+    // The core's recount: one state per prisoner, counts kept = counts recounted, and
+    // the states add up to the prisoners held.
+    let conserved = invariants::check(&ledger).is_ok();
     let findings = ledger.findings();
     let view = StatusView {
         agreement: agreement.document.id.to_string(),
