@@ -1,16 +1,5 @@
 #!/usr/bin/env bash
-# Makes bench/.venv (git-ignored) with bench/locate/requirements.txt if it is missing or was
-# made from other requirements, then prints the path of its python.
+# Prints the python of bench/.venv (shapely, numpy), made from requirements.txt when needed.
 # Usage: PY=$(bench/locate/venv.sh)
-set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="$(cd "$here/.." && pwd)/.venv"
-stamp="$venv/.armistice-requirements.txt"
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    python="${PYTHON:-python3}"
-    echo "setting up $venv with $("$python" --version 2>&1)" >&2
-    "$python" -m venv "$venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
-    cp "$here/requirements.txt" "$stamp"
-fi
-echo "$(cd "$venv" && pwd)/bin/python"
+exec "$here/../venv.sh" "$here/requirements.txt" .venv
