@@ -74,6 +74,20 @@ pub fn open(location: &Location) -> Result<Box<dyn JournalStore>, StoreError> {
 }
 
 /// Converts an index or size to the databases' signed 64-bit integers.
+/// Whether `rows` may be appended to a journal of `size` entries: they must start at
+/// `size` and run on without a gap. Both backends check this inside their transaction.
+fn check_follows(rows: &[StoredEntry], size: u64) -> Result<(), StoreError> {
+    if let Some(first) = rows.first()
+        && first.index != size
+    {
+        return Err(StoreError::Conflict(format!("entry {} offered, the journal has {size} entries", first.index)));
+    }
+    match rows.iter().zip(size..).find(|(row, expected)| row.index != *expected) {
+        Some((row, _)) => Err(StoreError::Conflict(format!("rows are not consecutive at entry {}", row.index))),
+        None => Ok(()),
+    }
+}
+
 fn to_i64(value: u64, what: &str) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::other(format!("{what} {value} is too large to store"), "overflow"))
 }
@@ -88,4 +102,23 @@ fn to_hash(bytes: &[u8], what: &str, index: u64) -> Result<Hash, StoreError> {
     <[u8; 32]>::try_from(bytes).map(Hash).map_err(|_| {
         StoreError::other(format!("entry {index}: stored {what} is {} bytes, not 32", bytes.len()), "corrupt row")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(index: u64) -> StoredEntry {
+        StoredEntry { index, leaf_hash: Hash([0; 32]), root: Hash([0; 32]), bytes: Vec::new() }
+    }
+
+    #[test]
+    fn appended_rows_start_at_the_size_and_have_no_gap() {
+        assert!(check_follows(&[row(3), row(4)], 3).is_ok());
+        assert!(check_follows(&[], 3).is_ok());
+        let late = check_follows(&[row(2)], 3).unwrap_err();
+        assert!(matches!(&late, StoreError::Conflict(m) if m.contains("entry 2 offered")), "{late}");
+        let gap = check_follows(&[row(3), row(5)], 3).unwrap_err();
+        assert!(matches!(&gap, StoreError::Conflict(m) if m.contains("not consecutive at entry 5")), "{gap}");
+    }
 }

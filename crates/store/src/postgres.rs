@@ -10,7 +10,7 @@ use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint};
 use postgres::types::FromSql;
 use postgres::{Client, NoTls, Row};
 
-use crate::{JournalStore, StoreError, StoredEntry, to_hash, to_i64, to_u64};
+use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order under an advisory lock and recorded in
 /// `schema_migrations`.
@@ -111,9 +111,9 @@ impl JournalStore for PostgresStore {
     }
 
     fn append(&self, rows: &[StoredEntry]) -> Result<(), StoreError> {
-        let Some(first) = rows.first() else {
+        if rows.is_empty() {
             return Ok(());
-        };
+        }
         let context = "appending entries";
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(StoreError::db(context))?;
@@ -122,16 +122,11 @@ impl JournalStore for PostgresStore {
             .map_err(StoreError::db(context))?;
         let size: i64 = col(&head, 0)?;
         let size = to_u64(size, "size")?;
-        if first.index != size {
-            return Err(StoreError::Conflict(format!("entry {} offered, the journal has {size} entries", first.index)));
-        }
+        check_follows(rows, size)?;
         let insert = tx
             .prepare("INSERT INTO entries (idx, leaf_hash, root, bytes) VALUES ($1, $2, $3, $4)")
             .map_err(StoreError::db(context))?;
-        for (offset, row) in rows.iter().enumerate() {
-            if row.index != size + offset as u64 {
-                return Err(StoreError::Conflict(format!("rows are not consecutive at entry {}", row.index)));
-            }
+        for row in rows {
             let index = to_i64(row.index, "index")?;
             tx.execute(&insert, &[&index, &&row.leaf_hash.0[..], &&row.root.0[..], &row.bytes])
                 .map_err(StoreError::db(context))?;

@@ -11,7 +11,7 @@ use armistice_core::journal::canonical;
 use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::{JournalStore, StoreError, StoredEntry, to_hash, to_i64, to_u64};
+use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_journal.sql"))];
@@ -106,9 +106,9 @@ impl JournalStore for SqliteStore {
     }
 
     fn append(&self, rows: &[StoredEntry]) -> Result<(), StoreError> {
-        let Some(first) = rows.first() else {
+        if rows.is_empty() {
             return Ok(());
-        };
+        }
         let context = "appending entries";
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::db(context))?;
@@ -116,17 +116,12 @@ impl JournalStore for SqliteStore {
             .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |row| row.get(0))
             .map_err(StoreError::db(context))?;
         let size = to_u64(size, "size")?;
-        if first.index != size {
-            return Err(StoreError::Conflict(format!("entry {} offered, the journal has {size} entries", first.index)));
-        }
+        check_follows(rows, size)?;
         {
             let mut insert = tx
                 .prepare_cached("INSERT INTO entries (idx, leaf_hash, root, bytes) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(StoreError::db(context))?;
-            for (offset, row) in rows.iter().enumerate() {
-                if row.index != size + offset as u64 {
-                    return Err(StoreError::Conflict(format!("rows are not consecutive at entry {}", row.index)));
-                }
+            for row in rows {
                 insert
                     .execute(params![to_i64(row.index, "index")?, &row.leaf_hash.0[..], &row.root.0[..], &row.bytes])
                     .map_err(StoreError::db(context))?;
