@@ -277,8 +277,9 @@ impl Locator {
             }
             for &k in &pending[..n] {
                 let p = ps[usize::from(k)];
-                let i = entry(&p);
-                os[usize::from(k)] = if i < table.len() { self.exact(i, p[0], p[1]) } else { self.zone_at(p[0], p[1]) };
+                // `entry` is clamped onto the table, and `exact` answers the outside zone
+                // for an entry it does not know.
+                os[usize::from(k)] = self.exact(entry(&p), p[0], p[1]);
             }
         }
     }
