@@ -136,9 +136,10 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let progress = Progress::bytes(size, "reading reports");
     let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
     let checker = Checker::new(&agreement, &atlas);
-    // Room for every report a file of this size can hold at the shortest usual line, so the
-    // list is never copied to grow; pages never written take no memory.
-    let mut reports = Vec::with_capacity(size.map_or(0, |s| (s / 200) as usize).min(1 << 28));
+    // Room for about as many reports as a file of this size holds (report lines run to
+    // some 300-400 bytes), so the list is seldom copied to grow; a generous guess would
+    // ask the system for more memory than it may grant at once.
+    let mut reports = Vec::with_capacity(size.map_or(0, |s| (s / 300) as usize));
     let mut rejected = Vec::new();
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
     for (n, line) in reader.lines().enumerate() {
