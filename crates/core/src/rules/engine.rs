@@ -40,8 +40,8 @@ struct Spot {
 /// Running totals the stateful rules keep.
 #[derive(Debug, Default)]
 struct State {
-    /// (citation, side) -> persons of the limited role in the zone now.
-    headcount: BTreeMap<(String, String), i64>,
+    /// (provision, side) -> persons of the limited role in the zone now.
+    headcount: BTreeMap<(usize, String), i64>,
     /// (side, year, month) -> personnel admitted by rotation.
     rotation_month: BTreeMap<(String, i32, u32), u64>,
     /// side -> (admitted, departed) since the effective time; reports of the current day.
@@ -77,8 +77,71 @@ pub struct Checker<'a> {
     /// Each side's coastline (the edges of its territory), indexed for "how far is the
     /// nearest coast of that side" (contiguous waters).
     coasts: BTreeMap<String, rstar::RTree<geo::Line<f64>>>,
-    /// Zone id -> indices of the atlas zones that count as being in it.
-    masks: BTreeMap<String, u64>,
+    /// The provisions in citation order, each with its instant and zones resolved.
+    prepared: Vec<Prepared<'a>>,
+    /// Event kind (`Event::index`) -> the provisions whose rule can apply to it.
+    by_kind: [Vec<usize>; Event::KINDS],
+    /// The agreement's side ids.
+    sides: Vec<String>,
+    /// The citations of the man-for-man rotation and piece-for-piece replacement rules,
+    /// whose balances are judged at the end of each day.
+    man_for_man: Option<Citation>,
+    piece_for_piece: Option<Citation>,
+}
+
+/// A provision made ready for evaluation: the instant and the zones its rule names,
+/// resolved once rather than for every report.
+#[derive(Debug)]
+struct Prepared<'a> {
+    /// Position among the prepared provisions (a key for the rule's running totals).
+    index: usize,
+    citation: &'a Citation,
+    rule: &'a Rule,
+    /// The instant the rule names (its `from`, `deadline` or `remove_by`), if it names one
+    /// and the agreement defines it.
+    instant: Option<DateTime<FixedOffset>>,
+    /// The zones the rule names, as a mask of atlas zone indices (0 when none).
+    mask: u64,
+}
+
+/// The event kinds (`Event::index`) a rule can apply to: a report of any other kind
+/// cannot break it, so it is not evaluated there.
+fn event_kinds(rule: &Rule) -> &'static [usize] {
+    const PERSONNEL: usize = 0;
+    const VEHICLE: usize = 1;
+    const HOSTILE_ACT: usize = 2;
+    const AIRCRAFT: usize = 3;
+    const VESSEL: usize = 4;
+    const CROSSING: usize = 5;
+    const ZONE_ENTRY: usize = 6;
+    const HAZARD: usize = 7;
+    const ROTATION: usize = 8;
+    const MATERIEL: usize = 9;
+    match rule {
+        Rule::HostileAct(_) => &[HOSTILE_ACT],
+        Rule::LineCrossing(_) => &[PERSONNEL, VEHICLE, CROSSING],
+        Rule::ZoneEntry(_) | Rule::ZoneExit(_) => &[ZONE_ENTRY],
+        Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_) => &[PERSONNEL, ZONE_ENTRY],
+        Rule::Withdrawal(_) | Rule::IslandEvacuation(_) | Rule::GroundForces(_) => &[PERSONNEL, VEHICLE],
+        Rule::HazardRemoval(_) => &[HAZARD],
+        Rule::Airspace(_) => &[AIRCRAFT],
+        Rule::NavalForces(_) => &[VESSEL],
+        Rule::Rotation(_) => &[ROTATION],
+        Rule::Replacement(_) => &[MATERIEL],
+        Rule::Composition(_)
+        | Rule::DispatchLimit(_)
+        | Rule::Meetings(_)
+        | Rule::DirectRepatriation(_)
+        | Rule::SickAndInjuredFirst(_)
+        | Rule::NoForcedRepatriation(_)
+        | Rule::ExchangePoint(_)
+        | Rule::PrisonerInformation(_)
+        | Rule::CustodyHandover(_)
+        | Rule::Explanation(_)
+        | Rule::Disposition(_)
+        | Rule::PeriodicReport(_)
+        | Rule::PoliticalConference(_) => &[],
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -95,6 +158,7 @@ impl<'a> Checker<'a> {
                 .collect();
             coasts.insert(side.clone(), rstar::RTree::bulk_load(edges));
         }
+        // Zone id -> indices of the atlas zones that count as being in it.
         let mut masks: BTreeMap<String, u64> = BTreeMap::new();
         for (i, zone) in atlas.zones.zones.iter().enumerate() {
             *masks.entry(zone.id.clone()).or_default() |= 1 << i;
@@ -102,27 +166,68 @@ impl<'a> Checker<'a> {
                 *masks.entry(buffer_id.clone()).or_default() |= 1 << i;
             }
         }
-        Self { agreement, atlas, coasts, masks }
+        let mask_of = |id: &str| masks.get(id).copied().unwrap_or(0);
+        let provisions = agreement.provisions();
+        let prepared: Vec<Prepared<'a>> = provisions
+            .iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let (anchor, mask): (Option<&str>, u64) = match &p.rule {
+                    Rule::HostileAct(r) => (Some(r.from.as_str()), r.zone.as_ref().map_or(0, |z| mask_of(z.as_str()))),
+                    Rule::ZoneEntry(r) => (None, mask_of(r.zone.as_str())),
+                    Rule::ZoneExit(r) => (None, mask_of(r.zone.as_str())),
+                    Rule::HeadcountLimit(r) => (None, mask_of(r.zone.as_str())),
+                    Rule::ArmedPersonnel(r) => (None, mask_of(r.zone.as_str())),
+                    Rule::Withdrawal(r) => (Some(r.deadline.as_str()), mask_of(r.zone.as_str())),
+                    Rule::HazardRemoval(r) => (Some(r.remove_by.as_str()), mask_of(r.zone.as_str())),
+                    Rule::IslandEvacuation(r) => (Some(r.deadline.as_str()), 0),
+                    Rule::GroundForces(r) | Rule::Airspace(r) => {
+                        (Some(r.from.as_str()), r.zones.iter().fold(0, |m, z| m | mask_of(z.as_str())))
+                    }
+                    Rule::NavalForces(r) => {
+                        (Some(r.from.as_str()), r.zones.iter().fold(0, |m, z| m | mask_of(z.as_str())))
+                    }
+                    _ => (None, 0),
+                };
+                Prepared {
+                    index,
+                    citation: &p.citation,
+                    rule: &p.rule,
+                    instant: anchor.and_then(|a| agreement.instant(a)),
+                    mask,
+                }
+            })
+            .collect();
+        let mut by_kind: [Vec<usize>; Event::KINDS] = Default::default();
+        for p in &prepared {
+            for &kind in event_kinds(p.rule) {
+                by_kind[kind].push(p.index);
+            }
+        }
+        let sides = agreement.document.sides.iter().map(|s| s.get_ref().id.as_str().to_owned()).collect();
+        let man_for_man = provisions.iter().find_map(|p| match &p.rule {
+            Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
+            _ => None,
+        });
+        let piece_for_piece = provisions.iter().find_map(|p| match &p.rule {
+            Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
+            _ => None,
+        });
+        Self { agreement, atlas, coasts, prepared, by_kind, sides, man_for_man, piece_for_piece }
     }
 
     /// Whether the sides a report names exist in this agreement: a misspelt side would
     /// otherwise match no rule and pass unnoticed.
     pub fn check_names(&self, report: &Report) -> Result<(), ReportError> {
-        let sides: Vec<&str> = self.agreement.document.sides.iter().map(|s| s.get_ref().id.as_str()).collect();
         if let Some(side) = report.event.side() {
-            if !sides.contains(&side) {
+            if !self.sides.iter().any(|s| s == side) {
                 return Err(ReportError::Field {
                     field: "side".into(),
-                    message: format!("`{side}` is not a side of this agreement ({})", sides.join(", ")),
+                    message: format!("`{side}` is not a side of this agreement ({})", self.sides.join(", ")),
                 });
             }
         }
         Ok(())
-    }
-
-    /// Zone indices that count as being in zone `id` (the zone, or the halves of a band).
-    fn zone_mask(&self, id: &str) -> u64 {
-        self.masks.get(id).copied().unwrap_or(0)
     }
 
     /// A finding shown by one report at one of its places.
@@ -243,29 +348,34 @@ impl<'a> Checker<'a> {
     /// Check every report; return the findings in order of time, then citation.
     pub fn check(&self, reports: &[Report]) -> Vec<Finding> {
         // Order by observation time (as whole seconds and nanoseconds, cheaper to compare
-        // than dates with offsets), ties by id.
-        let mut order: Vec<(i64, u32, u32)> = reports
+        // than dates with offsets), ties by id: its first 16 bytes as a number first, the
+        // whole id only when those are equal.
+        let mut order: Vec<(i64, u32, u128, u32)> = reports
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 let t = r.observed_at.start();
-                (t.timestamp(), t.timestamp_subsec_nanos(), i as u32)
+                (t.timestamp(), t.timestamp_subsec_nanos(), id_prefix(&r.id), i as u32)
             })
             .collect();
         order.sort_unstable_by(|a, b| {
-            (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| reports[a.2 as usize].id.cmp(&reports[b.2 as usize].id))
+            (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| reports[a.3 as usize].id.cmp(&reports[b.3 as usize].id))
         });
-        let sorted: Vec<&Report> = order.iter().map(|&(_, _, i)| &reports[i as usize]).collect();
+        let sorted: Vec<&Report> = order.iter().map(|&(.., i)| &reports[i as usize]).collect();
+        drop(order);
         let incidents = incidents::group(&sorted);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
-        let provisions = self.agreement.provisions();
         let mut spots = Vec::new();
         for (i, report) in sorted.iter().enumerate() {
+            let applicable = &self.by_kind[report.event.index()];
+            if applicable.is_empty() {
+                continue;
+            }
             self.spots(report, &mut spots);
-            for provision in &provisions {
+            for &p in applicable {
                 let before = out.len();
-                self.evaluate(&provision.citation, &provision.rule, &sorted, i, &spots, &mut state, &mut out);
+                self.evaluate(&self.prepared[p], &sorted, i, &spots, &mut state, &mut out);
                 if out.len() > before {
                     state.attach(&sorted, &mut out, before, i);
                 }
@@ -312,8 +422,7 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one match over the rule kinds
     fn evaluate(
         &self,
-        citation: &Citation,
-        rule: &Rule,
+        prepared: &Prepared<'a>,
         reports: &[&Report],
         index: usize,
         spots: &[Spot],
@@ -323,10 +432,10 @@ impl<'a> Checker<'a> {
         let report = reports[index];
         let start = report.observed_at.start();
         let id = || vec![report.id.clone()];
-        let instant = |anchor: &str| self.agreement.instant(anchor);
+        let (citation, rule) = (prepared.citation, prepared.rule);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
-                let Some(from) = instant(r.from.as_str()) else { return };
+                let Some(from) = prepared.instant else { return };
                 if start < from {
                     return;
                 }
@@ -347,7 +456,7 @@ impl<'a> Checker<'a> {
                         ),
                     )),
                     Some(zone) => {
-                        let mask = self.zone_mask(zone.as_str());
+                        let mask = prepared.mask;
                         let origin_spot =
                             origin.map(|p| Spot { at: start, position: p, zone: self.atlas.zone_index(p.lon, p.lat) });
                         let hit = spots.iter().chain(origin_spot.iter()).find(|s| mask & (1 << s.zone) != 0);
@@ -439,7 +548,7 @@ impl<'a> Checker<'a> {
             (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
                 if role_matches(r.role, *category) =>
             {
-                let key = (citation.to_string(), side.clone());
+                let key = (prepared.index, side.clone());
                 let before = *state.headcount.get(&key).unwrap_or(&0);
                 let now = match direction {
                     Direction::In => before + i64::from(*count),
@@ -467,7 +576,7 @@ impl<'a> Checker<'a> {
             (Rule::HeadcountLimit(r), Event::Personnel { side, count, category, .. })
                 if role_matches(r.role, *category) && *count > r.max_per_side =>
             {
-                let mask = self.zone_mask(r.zone.as_str());
+                let mask = prepared.mask;
                 if let Some(spot) = first_in(spots, mask) {
                     out.push(self.at_spot(
                         citation,
@@ -489,7 +598,7 @@ impl<'a> Checker<'a> {
                 Event::Personnel { side, count, category, armed: true, authorization: None, .. }
                 | Event::ZoneEntry { side, count, category, armed: true, authorization: None, direction: Direction::In },
             ) if *category != Category::Military && !r.allowed.iter().any(|role| role_matches(*role, *category)) => {
-                let mask = self.zone_mask(r.zone.as_str());
+                let mask = prepared.mask;
                 if start >= self.agreement.effective_at() {
                     if let Some(spot) = first_in(spots, mask) {
                         out.push(self.at_spot(
@@ -511,13 +620,13 @@ impl<'a> Checker<'a> {
             (Rule::Withdrawal(r), Event::Personnel { side, category: Category::Military, unit, .. })
                 if !r.exempt.contains(&Role::Military) =>
             {
-                self.withdrawal(citation.clone(), rule, r, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
+                self.withdrawal(prepared, report, spots, side, unit.as_deref().unwrap_or("unit"), out);
             }
-            (Rule::Withdrawal(r), Event::Vehicle { side, military: true, .. }) => {
-                self.withdrawal(citation.clone(), rule, r, report, spots, side, "military vehicle", out);
+            (Rule::Withdrawal(_), Event::Vehicle { side, military: true, .. }) => {
+                self.withdrawal(prepared, report, spots, side, "military vehicle", out);
             }
-            (Rule::HazardRemoval(r), Event::Hazard { side, hazard, removed: false }) => {
-                let (Some(deadline), mask) = (instant(r.remove_by.as_str()), self.zone_mask(r.zone.as_str())) else {
+            (Rule::HazardRemoval(_), Event::Hazard { side, hazard, removed: false }) => {
+                let (Some(deadline), mask) = (prepared.instant, prepared.mask) else {
                     return;
                 };
                 if start > deadline {
@@ -528,11 +637,11 @@ impl<'a> Checker<'a> {
                 }
             }
             (
-                Rule::IslandEvacuation(r),
+                Rule::IslandEvacuation(_),
                 Event::Personnel { side, category: Category::Military, .. }
                 | Event::Vehicle { side, military: true, .. },
             ) => {
-                let Some(deadline) = instant(r.deadline.as_str()) else { return };
+                let Some(deadline) = prepared.instant else { return };
                 if start > deadline {
                     if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
                         out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
@@ -544,7 +653,7 @@ impl<'a> Checker<'a> {
                 Event::Personnel { side, category: Category::Military, .. }
                 | Event::Vehicle { side, military: true, .. },
             ) if r.other_side_territory => {
-                let Some(from) = instant(r.from.as_str()) else { return };
+                let Some(from) = prepared.instant else { return };
                 if start >= from {
                     if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
                         out.push(self.at_spot(
@@ -562,8 +671,8 @@ impl<'a> Checker<'a> {
                 }
             }
             (Rule::Airspace(r), Event::Aircraft { side, military: true, aircraft_type }) => {
-                let Some(from) = instant(r.from.as_str()) else { return };
-                let zones: u64 = r.zones.iter().map(|z| self.zone_mask(z.as_str())).fold(0, |a, b| a | b);
+                let Some(from) = prepared.instant else { return };
+                let zones = prepared.mask;
                 let offends = |s: &Spot| {
                     zones & (1 << s.zone) != 0
                         || (r.other_side_territory && self.in_other_territory(s, side))
@@ -602,11 +711,11 @@ impl<'a> Checker<'a> {
                 }
             }
             (Rule::NavalForces(r), Event::Vessel { side, naval: true, blockading, vessel_type }) => {
-                let Some(from) = instant(r.from.as_str()) else { return };
+                let Some(from) = prepared.instant else { return };
                 if start < from {
                     return;
                 }
-                let zones: u64 = r.zones.iter().map(|z| self.zone_mask(z.as_str())).fold(0, |a, b| a | b);
+                let zones = prepared.mask;
                 let reach = r.contiguous_waters_m.unwrap_or(DEFAULT_CONTIGUOUS_M);
                 let within = spots.iter().find(|s| {
                     zones & (1 << s.zone) != 0 || (r.other_side_waters && self.in_other_waters(s, side, reach))
@@ -701,22 +810,20 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_arguments)] // the evaluation context
     fn withdrawal(
         &self,
-        citation: Citation,
-        rule: &Rule,
-        r: &crate::agreement::rule::Withdrawal,
+        prepared: &Prepared<'a>,
         report: &Report,
         spots: &[Spot],
         side: &str,
         what: &str,
         out: &mut Vec<Finding>,
     ) {
-        let Some(deadline) = self.agreement.instant(r.deadline.as_str()) else { return };
-        let mask = self.zone_mask(r.zone.as_str());
+        let (citation, rule) = (prepared.citation, prepared.rule);
+        let (Some(deadline), mask) = (prepared.instant, prepared.mask) else { return };
         let late = spots.iter().find(|s| s.at > deadline && mask & (1 << s.zone) != 0);
         if let Some(spot) = late {
             let allowed = (deadline - self.agreement.effective_at()).num_seconds() as f64 / 3600.0;
             out.push(self.at_spot(
-                &citation,
+                citation,
                 rule,
                 Some(side),
                 report,
@@ -750,15 +857,7 @@ impl<'a> Checker<'a> {
     }
 
     fn close_day(&self, reports: &[&Report], state: &mut State, out: &mut Vec<Finding>) {
-        let provisions = self.agreement.provisions();
-        let rotation = provisions.iter().find_map(|p| match &p.rule {
-            Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
-            _ => None,
-        });
-        let replacement = provisions.iter().find_map(|p| match &p.rule {
-            Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
-            _ => None,
-        });
+        let (rotation, replacement) = (self.man_for_man.clone(), self.piece_for_piece.clone());
         let day_reports = std::mem::take(&mut state.day_reports);
         if let Some(citation) = rotation {
             for (side, indices) in day_reports {
@@ -808,6 +907,15 @@ impl<'a> Checker<'a> {
         }
         state.open_day = None;
     }
+}
+
+/// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
+/// does whenever it differs.
+fn id_prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// The first of a report's places inside the zones of `mask`.

@@ -54,7 +54,7 @@ pub fn group(reports: &[&Report]) -> Incidents {
         let Some(p) = anchor(report) else { continue };
         let (x, y) = ((p.lon / cell_lon).floor() as i64, (p.lat / cell_lat).floor() as i64);
         let t = report.observed_at.start().timestamp();
-        let kind = kind_index(report);
+        let kind = report.event.index() as u8;
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
@@ -123,23 +123,6 @@ impl Incidents {
             sources: sources.len(),
             nationalities: nationalities.into_iter().collect(),
         })
-    }
-}
-
-fn kind_index(report: &Report) -> u8 {
-    use super::report::Event;
-    match report.event {
-        Event::Personnel { .. } => 0,
-        Event::Vehicle { .. } => 1,
-        Event::HostileAct { .. } => 2,
-        Event::Aircraft { .. } => 3,
-        Event::Vessel { .. } => 4,
-        Event::Crossing { .. } => 5,
-        Event::ZoneEntry { .. } => 6,
-        Event::Hazard { .. } => 7,
-        Event::Rotation { .. } => 8,
-        Event::Materiel { .. } => 9,
-        Event::Casualties { .. } => 10,
     }
 }
 

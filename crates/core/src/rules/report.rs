@@ -250,6 +250,26 @@ fn yes() -> bool {
 }
 
 impl Event {
+    /// How many kinds there are.
+    pub const KINDS: usize = 11;
+
+    /// The kind's position in the list of kinds, from 0 (personnel) to `KINDS - 1`.
+    pub fn index(&self) -> usize {
+        match self {
+            Self::Personnel { .. } => 0,
+            Self::Vehicle { .. } => 1,
+            Self::HostileAct { .. } => 2,
+            Self::Aircraft { .. } => 3,
+            Self::Vessel { .. } => 4,
+            Self::Crossing { .. } => 5,
+            Self::ZoneEntry { .. } => 6,
+            Self::Hazard { .. } => 7,
+            Self::Rotation { .. } => 8,
+            Self::Materiel { .. } => 9,
+            Self::Casualties { .. } => 10,
+        }
+    }
+
     /// The kind's name, as written in a report.
     pub fn kind(&self) -> &'static str {
         match self {
