@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents};
-use super::report::{Category, Direction, Event, Report, ReportError};
+use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -41,17 +41,17 @@ struct Spot {
 #[derive(Debug, Default)]
 struct State {
     /// (provision, side) -> persons of the limited role in the zone now.
-    headcount: BTreeMap<(usize, String), i64>,
+    headcount: BTreeMap<(usize, Text), i64>,
     /// (side, year, month) -> personnel admitted by rotation.
-    rotation_month: BTreeMap<(String, i32, u32), u64>,
+    rotation_month: BTreeMap<(Text, i32, u32), u64>,
     /// side -> (admitted, departed) since the effective time; reports of the current day.
-    rotation_balance: BTreeMap<String, (u64, u64)>,
+    rotation_balance: BTreeMap<Text, (u64, u64)>,
     /// (side, item type) -> (in, out).
-    materiel_balance: BTreeMap<(String, String), (u64, u64)>,
+    materiel_balance: BTreeMap<(Text, Text), (u64, u64)>,
     /// Day (in the agreement's offset) whose balance is open, with its reports by side.
     open_day: Option<(i32, u32, u32)>,
-    day_reports: BTreeMap<String, Vec<usize>>,
-    day_materiel: BTreeMap<(String, String), Vec<usize>>,
+    day_reports: BTreeMap<Text, Vec<usize>>,
+    day_materiel: BTreeMap<(Text, Text), Vec<usize>>,
     /// The incident of each report (in evaluation order).
     incidents: Incidents,
 }
@@ -83,6 +83,10 @@ pub struct Checker<'a> {
     by_kind: [Vec<usize>; Event::KINDS],
     /// The agreement's side ids.
     sides: Vec<String>,
+    /// Side id -> the atlas zones that are another side's territory.
+    foreign: Vec<(String, u64)>,
+    /// The atlas zones that are some side's territory.
+    territories: u64,
     /// The citations of the man-for-man rotation and piece-for-piece replacement rules,
     /// whose balances are judged at the end of each day.
     man_for_man: Option<Citation>,
@@ -204,7 +208,22 @@ impl<'a> Checker<'a> {
                 by_kind[kind].push(p.index);
             }
         }
-        let sides = agreement.document.sides.iter().map(|s| s.get_ref().id.as_str().to_owned()).collect();
+        let sides: Vec<String> = agreement.document.sides.iter().map(|s| s.get_ref().id.as_str().to_owned()).collect();
+        let territory_of = |i: usize| {
+            let zone = &atlas.zones.zones[i];
+            if zone.kind == ZoneKind::Territory { zone.side.as_deref() } else { None }
+        };
+        let zone_count = atlas.zones.zones.len();
+        let territories = (0..zone_count).filter(|&i| territory_of(i).is_some()).fold(0u64, |m, i| m | 1 << i);
+        let foreign = sides
+            .iter()
+            .map(|side| {
+                let mask = (0..zone_count)
+                    .filter(|&i| territory_of(i).is_some_and(|s| s != side))
+                    .fold(0u64, |m, i| m | 1 << i);
+                (side.clone(), mask)
+            })
+            .collect();
         let man_for_man = provisions.iter().find_map(|p| match &p.rule {
             Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
             _ => None,
@@ -213,7 +232,7 @@ impl<'a> Checker<'a> {
             Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
             _ => None,
         });
-        Self { agreement, atlas, coasts, prepared, by_kind, sides, man_for_man, piece_for_piece }
+        Self { agreement, atlas, coasts, prepared, by_kind, sides, foreign, territories, man_for_man, piece_for_piece }
     }
 
     /// Whether the sides a report names exist in this agreement: a misspelt side would
@@ -240,7 +259,7 @@ impl<'a> Checker<'a> {
         spot: &Spot,
         reason: String,
     ) -> Finding {
-        let reports = vec![report.id.clone()];
+        let reports = vec![report.id.to_string()];
         self.finding(
             citation.clone(),
             rule.kind(),
@@ -268,7 +287,7 @@ impl<'a> Checker<'a> {
             citation.clone(),
             rule.kind(),
             side,
-            vec![report.id.clone()],
+            vec![report.id.to_string()],
             report.observed_at.start(),
             report.position,
             spots.first().map(|s| self.zone_id(s)),
@@ -341,8 +360,12 @@ impl<'a> Checker<'a> {
     }
 
     fn in_other_territory(&self, spot: &Spot, side: &str) -> bool {
-        let zone = self.atlas.zone(spot.zone);
-        zone.kind == ZoneKind::Territory && zone.side.as_deref().is_some_and(|s| s != side)
+        self.foreign_mask(side) & (1 << spot.zone) != 0
+    }
+
+    /// The atlas zones that are the territory of a side other than `side`.
+    fn foreign_mask(&self, side: &str) -> u64 {
+        self.foreign.iter().find(|(s, _)| s == side).map_or(self.territories, |&(_, mask)| mask)
     }
 
     /// Check every report; return the findings in order of time, then citation.
@@ -431,7 +454,7 @@ impl<'a> Checker<'a> {
     ) {
         let report = reports[index];
         let start = report.observed_at.start();
-        let id = || vec![report.id.clone()];
+        let id = || vec![report.id.to_string()];
         let (citation, rule) = (prepared.citation, prepared.rule);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
@@ -643,7 +666,7 @@ impl<'a> Checker<'a> {
             ) => {
                 let Some(deadline) = prepared.instant else { return };
                 if start > deadline {
-                    if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
+                    if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
                         out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
                     }
                 }
@@ -655,7 +678,7 @@ impl<'a> Checker<'a> {
             ) if r.other_side_territory => {
                 let Some(from) = prepared.instant else { return };
                 if start >= from {
-                    if let Some(spot) = spots.iter().find(|s| self.in_other_territory(s, side)) {
+                    if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
                         out.push(self.at_spot(
                             citation,
                             rule,
@@ -869,7 +892,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         "rotation",
                         Some(&side),
-                        indices.iter().map(|&i| reports[i].id.clone()).collect(),
+                        indices.iter().map(|&i| reports[i].id.to_string()).collect(),
                         last.observed_at.start(),
                         None,
                         None,
@@ -893,7 +916,7 @@ impl<'a> Checker<'a> {
                         citation.clone(),
                         "replacement",
                         Some(&key.0),
-                        indices.iter().map(|&i| reports[i].id.clone()).collect(),
+                        indices.iter().map(|&i| reports[i].id.to_string()).collect(),
                         last.observed_at.start(),
                         None,
                         None,

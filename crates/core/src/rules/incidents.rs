@@ -2,7 +2,7 @@
 //! space and time and of the same kind, are one incident; an incident counts its
 //! independent sources.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::report::Report;
@@ -22,9 +22,12 @@ pub struct Incident {
     pub nationalities: Vec<String>,
 }
 
-/// (kind, column, row) -> (observed second, report index) of the reports in that cell,
+/// A cell: (kind, column, row).
+type CellKey = (u8, i64, i64);
+
+/// Cell -> (observed second, report index) of the reports of the last hour in that cell,
 /// in time order.
-type Cells = HashMap<(u8, i64, i64), Vec<(i64, usize)>, BuildHasherDefault<WordHasher>>;
+type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHasher>>;
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
@@ -36,9 +39,9 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 
 /// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
 /// Candidates are found through cells of at least two kilometres a side, per kind of
-/// report; each cell lists its reports in time order, so only the last hour of the nine
-/// cells around a report is read, and the work grows with the number of reports, not its
-/// square.
+/// report; each cell lists the reports of the last hour in time order, and a cell is
+/// dropped once its last report is more than an hour old, so the cells stay few (those
+/// of one hour of reports) and the work grows with the number of reports, not its square.
 pub fn group(reports: &[&Report]) -> Incidents {
     let n = reports.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -50,17 +53,32 @@ pub fn group(reports: &[&Report]) -> Incidents {
     let cell_lon = INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
     // Only looked up, never iterated: a hash map keeps the result independent of its order.
     let mut cells: Cells = HashMap::default();
+    // Every report in a cell, oldest first, to drop them from their cells after an hour.
+    let mut window: VecDeque<(i64, CellKey)> = VecDeque::new();
     for (i, report) in reports.iter().enumerate() {
         let Some(p) = anchor(report) else { continue };
         let (x, y) = ((p.lon / cell_lon).floor() as i64, (p.lat / cell_lat).floor() as i64);
         let t = report.observed_at.start().timestamp();
+        while let Some(&(when, key)) = window.front() {
+            if t - when <= INCIDENT_SECONDS {
+                break;
+            }
+            window.pop_front();
+            // Reports enter their cell and the window in the same order, so the oldest
+            // of the window is the oldest of its cell.
+            if let Some(list) = cells.get_mut(&key) {
+                list.pop_front();
+                if list.is_empty() {
+                    cells.remove(&key);
+                }
+            }
+        }
         let kind = report.event.index() as u8;
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
-                // Latest first, back to an hour before this report.
-                for &(when, j) in others.iter().rev().take_while(|(when, _)| t - when <= INCIDENT_SECONDS) {
-                    debug_assert!(when <= t);
+                for &(when, j) in others.iter().rev() {
+                    debug_assert!(when <= t && t - when <= INCIDENT_SECONDS);
                     if near(reports[i], reports[j]) {
                         let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                         // The earlier report is the root, so an incident's id is stable.
@@ -70,7 +88,8 @@ pub fn group(reports: &[&Report]) -> Incidents {
                 }
             }
         }
-        cells.entry((kind, x, y)).or_default().push((t, i));
+        cells.entry((kind, x, y)).or_default().push_back((t, i));
+        window.push_back((t, (kind, x, y)));
     }
     // The root of each report's incident is its earliest report; only incidents of more
     // than one report keep a list of members, so a million lone reports cost no more than

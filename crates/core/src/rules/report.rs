@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::{Position, Timestamp};
 
+/// Short text held inline (up to 24 bytes, no allocation): ids, side, party, team and
+/// port names, which every report carries and the rules read for every report.
+pub type Text = compact_str::CompactString;
+
 /// Why one line is not a report.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
@@ -76,9 +80,9 @@ impl Observed {
 #[serde(deny_unknown_fields)]
 pub struct Reporter {
     /// A side's id, or a commission's (`mac`, `nnsc`).
-    pub party: String,
+    pub party: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub team: Option<Text>,
     /// Observers, each with a nationality where known: the habit of UN missions is two
     /// observers of different nations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -146,20 +150,20 @@ pub struct Estimate {
 pub enum Event {
     /// Personnel or a unit present or moving.
     Personnel {
-        side: String,
+        side: Text,
         count: u32,
         category: Category,
         #[serde(default)]
         armed: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        unit: Option<String>,
+        unit: Option<Text>,
         /// Authorization id given by a commission, if the party cites one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        authorization: Option<String>,
+        authorization: Option<Text>,
     },
     /// Vehicles.
     Vehicle {
-        side: String,
+        side: Text,
         count: u32,
         #[serde(default)]
         military: bool,
@@ -169,7 +173,7 @@ pub enum Event {
     /// Weapons fire or another hostile act.
     HostileAct {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        side: Option<String>,
+        side: Option<Text>,
         act: String,
         /// Where it came from, when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +184,7 @@ pub enum Event {
     },
     /// An aircraft, at a position or along a track.
     Aircraft {
-        side: String,
+        side: Text,
         #[serde(default = "yes")]
         military: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,7 +192,7 @@ pub enum Event {
     },
     /// A vessel, at a position or along a track.
     Vessel {
-        side: String,
+        side: Text,
         #[serde(default = "yes")]
         naval: bool,
         #[serde(default)]
@@ -198,37 +202,37 @@ pub enum Event {
     },
     /// People crossing the demarcation line.
     Crossing {
-        side: String,
+        side: Text,
         count: u32,
         category: Category,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        authorization: Option<String>,
+        authorization: Option<Text>,
     },
     /// People entering or leaving the DMZ.
     ZoneEntry {
-        side: String,
+        side: Text,
         count: u32,
         category: Category,
         direction: Direction,
         #[serde(default)]
         armed: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        authorization: Option<String>,
+        authorization: Option<Text>,
     },
     /// Mines, wire, fortifications, demolitions.
     Hazard {
-        side: String,
+        side: Text,
         hazard: String,
         #[serde(default)]
         removed: bool,
     },
     /// Personnel arriving at or leaving through a port of entry.
-    Rotation { side: String, port: String, direction: Direction, count: u32 },
+    Rotation { side: Text, port: Text, direction: Direction, count: u32 },
     /// Combat materiel in or out through a port of entry.
-    Materiel { side: String, port: String, direction: Direction, category: String, item_type: String, quantity: u32 },
+    Materiel { side: Text, port: Text, direction: Direction, category: Text, item_type: Text, quantity: u32 },
     /// Casualties by side.
     Casualties {
-        side: String,
+        side: Text,
         killed: Estimate,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wounded: Option<Estimate>,
@@ -309,7 +313,7 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Envelope {
-    id: String,
+    id: Text,
     reported_by: Reporter,
     observed_at: Observed,
     /// How precise the time is: `second`, `minute`, `hour`, `day`.
@@ -352,7 +356,7 @@ const ENVELOPE_FIELDS: [&str; 13] = [
 /// One report, checked field by field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    pub id: String,
+    pub id: Text,
     pub reported_by: Reporter,
     pub observed_at: Observed,
     pub time_precision: Option<String>,
@@ -514,8 +518,8 @@ impl Report {
 #[serde(deny_unknown_fields)]
 struct Flat {
     #[serde(rename = "$schema")]
-    _schema: Option<String>,
-    id: String,
+    _schema: Option<serde::de::IgnoredAny>,
+    id: Text,
     reported_by: Reporter,
     observed_at: Observed,
     time_precision: Option<String>,
@@ -529,14 +533,14 @@ struct Flat {
     #[serde(default)]
     evidence: Vec<Evidence>,
     notes: Option<String>,
-    kind: String,
-    side: Option<String>,
+    kind: Text,
+    side: Option<Text>,
     count: Option<u32>,
-    category: Option<String>,
+    category: Option<Text>,
     #[serde(default, deserialize_with = "present")]
     armed: Option<bool>,
-    unit: Option<String>,
-    authorization: Option<String>,
+    unit: Option<Text>,
+    authorization: Option<Text>,
     #[serde(default, deserialize_with = "present")]
     military: Option<bool>,
     vehicle_type: Option<String>,
@@ -553,8 +557,8 @@ struct Flat {
     hazard: Option<String>,
     #[serde(default, deserialize_with = "present")]
     removed: Option<bool>,
-    port: Option<String>,
-    item_type: Option<String>,
+    port: Option<Text>,
+    item_type: Option<Text>,
     quantity: Option<u32>,
     killed: Option<Estimate>,
     wounded: Option<Estimate>,
@@ -569,64 +573,69 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: 
 impl Flat {
     fn parse(line: &str) -> Option<Report> {
         let flat: Flat = serde_json::from_str(line).ok()?;
-        let event = flat.event()?;
+        let (event, e) = flat.into_event()?;
         Some(Report {
-            id: flat.id,
-            reported_by: flat.reported_by,
-            observed_at: flat.observed_at,
-            time_precision: flat.time_precision,
-            received_at: flat.received_at,
-            position: flat.position,
-            track: flat.track,
-            location_precision_m: flat.location_precision_m,
-            alleged_responsible: flat.alleged_responsible,
-            assessed_responsible: flat.assessed_responsible,
-            evidence: flat.evidence,
-            notes: flat.notes,
+            id: e.id,
+            reported_by: e.reported_by,
+            observed_at: e.observed_at,
+            time_precision: e.time_precision,
+            received_at: e.received_at,
+            position: e.position,
+            track: e.track,
+            location_precision_m: e.location_precision_m,
+            alleged_responsible: e.alleged_responsible,
+            assessed_responsible: e.assessed_responsible,
+            evidence: e.evidence,
+            notes: e.notes,
             event,
         })
     }
 
-    /// The names of the event fields that are present.
-    fn present(&self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        let mut note = |set: bool, name: &'static str| {
-            if set {
-                names.push(name);
-            }
-        };
-        note(self.side.is_some(), "side");
-        note(self.count.is_some(), "count");
-        note(self.category.is_some(), "category");
-        note(self.armed.is_some(), "armed");
-        note(self.unit.is_some(), "unit");
-        note(self.authorization.is_some(), "authorization");
-        note(self.military.is_some(), "military");
-        note(self.vehicle_type.is_some(), "vehicle_type");
-        note(self.act.is_some(), "act");
-        note(self.origin.is_some(), "origin");
-        note(self.direction_deg.is_some(), "direction_deg");
-        note(self.aircraft_type.is_some(), "aircraft_type");
-        note(self.naval.is_some(), "naval");
-        note(self.blockading.is_some(), "blockading");
-        note(self.vessel_type.is_some(), "vessel_type");
-        note(self.direction.is_some(), "direction");
-        note(self.hazard.is_some(), "hazard");
-        note(self.removed.is_some(), "removed");
-        note(self.port.is_some(), "port");
-        note(self.item_type.is_some(), "item_type");
-        note(self.quantity.is_some(), "quantity");
-        note(self.killed.is_some(), "killed");
-        note(self.wounded.is_some(), "wounded");
-        names
+    /// The event fields that are present, one bit each in the order of `EVENT_FIELDS`.
+    fn present(&self) -> u32 {
+        let flags = [
+            self.side.is_some(),
+            self.count.is_some(),
+            self.category.is_some(),
+            self.armed.is_some(),
+            self.unit.is_some(),
+            self.authorization.is_some(),
+            self.military.is_some(),
+            self.vehicle_type.is_some(),
+            self.act.is_some(),
+            self.origin.is_some(),
+            self.direction_deg.is_some(),
+            self.aircraft_type.is_some(),
+            self.naval.is_some(),
+            self.blockading.is_some(),
+            self.vessel_type.is_some(),
+            self.direction.is_some(),
+            self.hazard.is_some(),
+            self.removed.is_some(),
+            self.port.is_some(),
+            self.item_type.is_some(),
+            self.quantity.is_some(),
+            self.killed.is_some(),
+            self.wounded.is_some(),
+        ];
+        flags.iter().enumerate().fold(0, |bits, (i, &set)| bits | (u32::from(set) << i))
     }
 
     fn category(&self) -> Option<Category> {
-        serde_json::from_value(serde_json::Value::String(self.category.clone()?)).ok()
+        Some(match self.category.as_deref()? {
+            "military" => Category::Military,
+            "civil-administration" => Category::CivilAdministration,
+            "relief" => Category::Relief,
+            "civil-police" => Category::CivilPolice,
+            "commission" => Category::Commission,
+            "salvage" => Category::Salvage,
+            "civilian" => Category::Civilian,
+            _ => return None,
+        })
     }
 
     /// The event, if the fields present are exactly those its kind allows.
-    fn event(&self) -> Option<Event> {
+    fn into_event(self) -> Option<(Event, Envelope)> {
         let allowed: &[&str] = match self.kind.as_str() {
             "personnel" => &["side", "count", "category", "armed", "unit", "authorization"],
             "vehicle" => &["side", "count", "military", "vehicle_type"],
@@ -641,78 +650,118 @@ impl Flat {
             "casualties" => &["side", "killed", "wounded"],
             _ => return None,
         };
-        if self.present().iter().any(|name| !allowed.contains(name)) {
+        let allowed_bits = EVENT_FIELDS
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| allowed.contains(name))
+            .fold(0u32, |bits, (i, _)| bits | 1 << i);
+        if self.present() & !allowed_bits != 0 {
             return None;
         }
-        let side = self.side.clone();
-        Some(match self.kind.as_str() {
+        let category = self.category();
+        let side = self.side;
+        let event = match self.kind.as_str() {
             "personnel" => Event::Personnel {
                 side: side?,
                 count: self.count?,
-                category: self.category()?,
+                category: category?,
                 armed: self.armed.unwrap_or(false),
-                unit: self.unit.clone(),
-                authorization: self.authorization.clone(),
+                unit: self.unit,
+                authorization: self.authorization,
             },
             "vehicle" => Event::Vehicle {
                 side: side?,
                 count: self.count?,
                 military: self.military.unwrap_or(false),
-                vehicle_type: self.vehicle_type.clone(),
+                vehicle_type: self.vehicle_type,
             },
-            "hostile-act" => Event::HostileAct {
-                side,
-                act: self.act.clone()?,
-                origin: self.origin,
-                direction_deg: self.direction_deg,
-            },
+            "hostile-act" => {
+                Event::HostileAct { side, act: self.act?, origin: self.origin, direction_deg: self.direction_deg }
+            }
             "aircraft" => Event::Aircraft {
                 side: side?,
                 military: self.military.unwrap_or(true),
-                aircraft_type: self.aircraft_type.clone(),
+                aircraft_type: self.aircraft_type,
             },
             "vessel" => Event::Vessel {
                 side: side?,
                 naval: self.naval.unwrap_or(true),
                 blockading: self.blockading.unwrap_or(false),
-                vessel_type: self.vessel_type.clone(),
+                vessel_type: self.vessel_type,
             },
             "crossing" => Event::Crossing {
                 side: side?,
                 count: self.count?,
-                category: self.category()?,
-                authorization: self.authorization.clone(),
+                category: category?,
+                authorization: self.authorization,
             },
             "zone-entry" => Event::ZoneEntry {
                 side: side?,
                 count: self.count?,
-                category: self.category()?,
+                category: category?,
                 direction: self.direction?,
                 armed: self.armed.unwrap_or(false),
-                authorization: self.authorization.clone(),
+                authorization: self.authorization,
             },
-            "hazard" => {
-                Event::Hazard { side: side?, hazard: self.hazard.clone()?, removed: self.removed.unwrap_or(false) }
+            "hazard" => Event::Hazard { side: side?, hazard: self.hazard?, removed: self.removed.unwrap_or(false) },
+            "rotation" => {
+                Event::Rotation { side: side?, port: self.port?, direction: self.direction?, count: self.count? }
             }
-            "rotation" => Event::Rotation {
-                side: side?,
-                port: self.port.clone()?,
-                direction: self.direction?,
-                count: self.count?,
-            },
             "materiel" => Event::Materiel {
                 side: side?,
-                port: self.port.clone()?,
+                port: self.port?,
                 direction: self.direction?,
-                category: self.category.clone()?,
-                item_type: self.item_type.clone()?,
+                category: self.category?,
+                item_type: self.item_type?,
                 quantity: self.quantity?,
             },
             "casualties" => Event::Casualties { side: side?, killed: self.killed?, wounded: self.wounded },
             _ => return None,
-        })
+        };
+        let envelope = Envelope {
+            id: self.id,
+            reported_by: self.reported_by,
+            observed_at: self.observed_at,
+            time_precision: self.time_precision,
+            received_at: self.received_at,
+            position: self.position,
+            track: self.track,
+            location_precision_m: self.location_precision_m,
+            alleged_responsible: self.alleged_responsible,
+            assessed_responsible: self.assessed_responsible,
+            evidence: self.evidence,
+            notes: self.notes,
+        };
+        Some((event, envelope))
     }
 }
+
+/// The event fields of [`Flat`], in the order of its `present` bits.
+const EVENT_FIELDS: [&str; 23] = [
+    "side",
+    "count",
+    "category",
+    "armed",
+    "unit",
+    "authorization",
+    "military",
+    "vehicle_type",
+    "act",
+    "origin",
+    "direction_deg",
+    "aircraft_type",
+    "naval",
+    "blockading",
+    "vessel_type",
+    "direction",
+    "hazard",
+    "removed",
+    "port",
+    "item_type",
+    "quantity",
+    "killed",
+    "wounded",
+];
 
 #[cfg(test)]
 mod tests {
