@@ -472,6 +472,41 @@ fn check_rejects_bad_lines_by_number_and_goes_on() {
 }
 
 #[test]
+fn check_reads_crlf_blank_and_non_utf8_lines_the_same_on_one_thread_or_several() {
+    let dir = temp_dir("check-threads");
+    let sample = std::fs::read_to_string(repo_root().join("data/korea-1953/reports-sample.ndjson")).unwrap();
+    let lines: Vec<&str> = sample.lines().filter(|l| !l.trim().is_empty()).collect();
+    // Enough lines for the parse to be split between threads; ids made unique per copy.
+    let mut bytes: Vec<u8> = Vec::new();
+    for copy in 0..40 {
+        for line in &lines {
+            bytes.extend_from_slice(line.replacen("\"id\":\"", &format!("\"id\":\"c{copy}-"), 1).as_bytes());
+            bytes.extend_from_slice(if copy % 2 == 0 { b"\r\n" } else { b"\n" });
+        }
+        if copy == 7 {
+            bytes.extend_from_slice(b"\n   \n");
+        }
+    }
+    // Line numbers: 40 copies of the sample plus the two blank lines, then the bad line.
+    let bad_line = 40 * lines.len() + 2 + 1;
+    bytes.extend_from_slice(b"{\"id\": \"\xff\xfe\"}\n");
+    // The last line has no newline.
+    bytes.extend_from_slice(lines[0].replacen("\"id\":\"", "\"id\":\"last-", 1).as_bytes());
+    let input = dir.join("many.ndjson");
+    std::fs::write(&input, &bytes).unwrap();
+    let one = armistice(&["check", input.to_str().unwrap(), "--json", "--threads", "1"]);
+    let two = armistice(&["check", input.to_str().unwrap(), "--json", "--threads", "2"]);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(one.stdout, two.stdout, "the same findings whatever the number of threads");
+    let report: CheckReport = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(report.accepted, 40 * lines.len() + 1);
+    let rejected: Vec<usize> = report.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(rejected, [bad_line]);
+    assert!(report.rejected[0].error.starts_with("not UTF-8"), "{}", report.rejected[0].error);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn help_teaches_the_pow_commands() {
     for args in [vec!["pow", "--help"], vec!["pow", "status", "--help"], vec!["pow", "plan", "--help"]] {
         let output = armistice(&args);

@@ -1,7 +1,7 @@
 //! `armistice check`: reports in, findings out.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -39,6 +39,10 @@ pub struct CheckArgs {
     /// Exit with status 1 when there is any finding.
     #[arg(long)]
     pub fail_on_findings: bool,
+    /// Threads that parse reports (default: every core, up to 8). The rules themselves
+    /// run on one thread.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,37 +93,71 @@ struct CheckView {
     findings: Vec<FindingView>,
 }
 
-/// Lines parsed per batch, split between the cores.
-const BATCH: usize = 65_536;
+/// Bytes read at a time; the lines in them are parsed as one batch, split between the
+/// threads.
+const CHUNK: usize = 8 << 20;
 
-/// Parse a batch of lines into `reports`, each checked for the agreement's names (a
-/// misspelt side would match no rule); the rest into `rejected`.
-fn parse_batch(lines: &[(usize, String)], checker: &Checker, reports: &mut Vec<Report>, rejected: &mut Vec<Rejected>) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let parsed: Vec<Vec<(usize, Result<Report, String>)>> = std::thread::scope(|scope| {
+/// Parse one line (1-based number `line`) into `reports` (checked for the agreement's
+/// names: a misspelt side would match no rule) or `rejected`.
+fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Vec<Report>, rejected: &mut Vec<Rejected>) {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            rejected.push(Rejected { line, error: format!("not UTF-8 text ({e})") });
+            return;
+        }
+    };
+    if text.trim().is_empty() {
+        return;
+    }
+    match Report::parse(text).and_then(|r| checker.check_names(&r).map(|()| r)) {
+        Ok(report) => reports.push(report),
+        Err(e) => rejected.push(Rejected { line, error: e.to_string() }),
+    }
+}
+
+/// Parse the whole lines of `chunk` (the first numbered `first_line`) on `threads`
+/// threads, appending to `reports` and `rejected` in line order. Returns the number of
+/// lines.
+fn parse_chunk(
+    chunk: &[u8],
+    first_line: usize,
+    threads: usize,
+    checker: &Checker,
+    reports: &mut Vec<Report>,
+    rejected: &mut Vec<Rejected>,
+) -> usize {
+    let lines: Vec<&[u8]> = chunk.strip_suffix(b"\n").unwrap_or(chunk).split(|&b| b == b'\n').collect();
+    let count = if chunk.is_empty() { 0 } else { lines.len() };
+    if threads <= 1 || lines.len() < 1024 {
+        for (n, line) in lines.iter().enumerate().take(count) {
+            parse_line(first_line + n, line, checker, reports, rejected);
+        }
+        return count;
+    }
+    let per_thread = lines.len().div_ceil(threads);
+    let parts: Vec<(Vec<Report>, Vec<Rejected>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(k, part)| {
                 scope.spawn(move || {
-                    part.iter()
-                        .filter(|(_, l)| !l.trim().is_empty())
-                        .map(|(n, l)| {
-                            let report = Report::parse(l).and_then(|r| checker.check_names(&r).map(|()| r));
-                            (*n, report.map_err(|e| e.to_string()))
-                        })
-                        .collect::<Vec<_>>()
+                    let (mut ok, mut bad) = (Vec::with_capacity(part.len()), Vec::new());
+                    for (n, line) in part.iter().enumerate() {
+                        parse_line(first_line + k * per_thread + n, line, checker, &mut ok, &mut bad);
+                    }
+                    (ok, bad)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
-    for (line, result) in parsed.into_iter().flatten() {
-        match result {
-            Ok(report) => reports.push(report),
-            Err(error) => rejected.push(Rejected { line, error }),
-        }
+    for (ok, bad) in parts {
+        reports.extend(ok);
+        rejected.extend(bad);
     }
+    count
 }
 
 pub fn run(args: CheckArgs) -> Result<Code> {
@@ -133,28 +171,50 @@ pub fn run(args: CheckArgs) -> Result<Code> {
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
+    let threads = match args.threads {
+        Some(n) => n.max(1),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+    };
     let progress = Progress::bytes(size, "reading reports");
-    let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
+    let mut reader = progress.wrap_read(reader);
     let checker = Checker::new(&agreement, &atlas);
     // Room for about as many reports as a file of this size holds (report lines run to
     // some 300-400 bytes), so the list is seldom copied to grow; a generous guess would
     // ask the system for more memory than it may grant at once.
     let mut reports = Vec::with_capacity(size.map_or(0, |s| (s / 300) as usize));
     let mut rejected = Vec::new();
-    let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
-    for (n, line) in reader.lines().enumerate() {
-        match line {
-            Ok(line) => batch.push((n + 1, line)),
-            Err(e) => rejected.push(Rejected { line: n + 1, error: format!("not UTF-8 text ({e})") }),
+    // The buffer is filled, its whole lines parsed, and a line cut by the end of the
+    // buffer moved to its start to be completed by the next read.
+    let mut buffer = vec![0u8; CHUNK];
+    let (mut filled, mut next_line) = (0, 1);
+    loop {
+        if filled == buffer.len() {
+            // One line longer than the buffer: make room for it.
+            buffer.resize(buffer.len() * 2, 0);
         }
-        if batch.len() == BATCH {
-            parse_batch(&batch, &checker, &mut reports, &mut rejected);
-            batch.clear();
+        let mut at_end = false;
+        while filled < buffer.len() {
+            match reader.read(&mut buffer[filled..]) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e).with_context(|| format!("reading {source}")),
+            }
+        }
+        if at_end {
+            parse_chunk(&buffer[..filled], next_line, threads, &checker, &mut reports, &mut rejected);
+            break;
+        }
+        if let Some(end) = buffer[..filled].iter().rposition(|&b| b == b'\n') {
+            next_line += parse_chunk(&buffer[..=end], next_line, threads, &checker, &mut reports, &mut rejected);
+            buffer.copy_within(end + 1..filled, 0);
+            filled -= end + 1;
         }
     }
-    parse_batch(&batch, &checker, &mut reports, &mut rejected);
     progress.finish();
-    rejected.sort_by_key(|r| r.line);
 
     let findings = checker.check(&reports);
     let unusable = reports.is_empty() && !rejected.is_empty();
