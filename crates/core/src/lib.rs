@@ -6,6 +6,7 @@
 //! get the same answer.
 
 pub mod agreement;
+pub mod commission;
 pub mod geo;
 pub mod journal;
 pub mod pow;
