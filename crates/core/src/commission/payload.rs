@@ -453,6 +453,27 @@ mod tests {
         }
     }
 
+    /// The examples in docs/commissions.md, kept as the fuzz seeds: each decodes as one
+    /// of the kinds.
+    #[test]
+    fn the_documented_examples_decode() {
+        let seeds = include_str!("../../../../fuzz/seeds/commission-payloads.ndjson");
+        let kinds = [
+            EntryKind::Allegation,
+            EntryKind::Response,
+            EntryKind::TeamDispatch,
+            EntryKind::InvestigationReport,
+            EntryKind::CommissionFinding,
+            EntryKind::MeetingMinutes,
+            EntryKind::InspectionReport,
+        ];
+        let docs = include_str!("../../../../docs/commissions.md");
+        for line in seeds.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(kinds.iter().any(|&k| decode(k, line).is_ok()), "no kind reads {line}");
+            assert!(docs.contains(line), "docs/commissions.md does not show {line}");
+        }
+    }
+
     #[test]
     fn bad_payloads_name_the_field() {
         let cases = [
