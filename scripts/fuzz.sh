@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the agreement, report and prisoner-ledger parsers and the journal verifier (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
+# Fuzzes the agreement, report, prisoner-ledger and commission-payload parsers and the journal verifier (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
 # Works on a stable toolchain: AddressSanitizer needs the nightly flag -Zsanitizer, so
 # RUSTC_BOOTSTRAP=1 is exported when rustc is not a nightly (always, so that switching
 # sanitizers does not also flip it: a change of RUSTC_BOOTSTRAP rebuilds everything).
@@ -19,7 +19,7 @@ seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(agreement_toml agreement_geojson report_line pow_ledger_file journal_verify)
+  targets=(agreement_toml agreement_geojson report_line pow_ledger_file journal_verify commission_payload)
 fi
 logs=fuzz/target/logs
 
@@ -70,6 +70,14 @@ while IFS= read -r line; do
   n=$((n + 1))
   printf '%s' "$line" > "fuzz/corpus/journal_verify/seed-line-$n.json"
 done < crates/core/tests/fixtures/journal/sample.ndjson
+
+# One seed file per line of the commission payload examples.
+mkdir -p fuzz/corpus/commission_payload
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  printf '%s' "$line" > "fuzz/corpus/commission_payload/seed-$n.json"
+done < fuzz/seeds/commission-payloads.ndjson
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"

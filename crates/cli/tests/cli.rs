@@ -886,6 +886,7 @@ fn help_teaches_the_journal_commands() {
         vec!["journal", "cosign", "--help"],
         vec!["journal", "export", "--help"],
         vec!["journal", "verify", "--help"],
+        vec!["journal", "replay", "--help"],
     ] {
         let output = armistice(&args);
         assert_eq!(output.status.code(), Some(0));
@@ -975,6 +976,127 @@ fn journal_appends_cosigns_exports_and_verifies_and_names_an_altered_entry() {
     let secret = std::fs::read_to_string(&unc).unwrap();
     let secret = secret.split("\"secret\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     assert!(!text.contains(&secret));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplayJson {
+    entries: u64,
+    kinds: std::collections::BTreeMap<String, u64>,
+    findings_by_citation: std::collections::BTreeMap<String, usize>,
+    cases_by_state: std::collections::BTreeMap<String, usize>,
+    cases: Vec<ReplayCase>,
+    errors: Vec<ReplayError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplayCase {
+    id: String,
+    state: String,
+    responsible: Option<String>,
+    history: Vec<ReplayStep>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplayStep {
+    entry: u64,
+    to: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplayError {
+    entry: u64,
+    kind: String,
+    error: String,
+}
+
+/// A case told through `journal append` (a report, an allegation, the response, a team
+/// sent, its report, the finding, three meetings with a day missed, a payload that is
+/// not JSON), then replayed: the same record gives the same JSON, byte for byte.
+#[test]
+fn journal_replay_rebuilds_a_case_and_its_findings() {
+    let dir = temp_dir("journal-replay");
+    let data = dir.join("data");
+    let data_arg = path_arg(&data);
+    let key = |name: &str| {
+        let path = dir.join(format!("{}.key", name.replace('/', "-")));
+        let output = armistice(&["journal", "keygen", "--name", name, "--out", path_arg(&path)]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        path
+    };
+    let (unc, kpa, mac, jot) = (key("UNC"), key("KPA/CPV"), key("MAC"), key("JOT"));
+    let report = std::fs::read_to_string(repo_root().join("data/korea-1953/reports-sample.ndjson"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(r#""id":"r-0032""#))
+        .unwrap()
+        .to_owned();
+    let member = |name: &str, side: &str| format!(r#"{{"name":"{name}","nationality":"x","side":"{side}"}}"#);
+    let members = [member("A", "unc"), member("B", "unc"), member("C", "kpa-cpv"), member("D", "kpa-cpv")].join(",");
+    let minutes = |day: u32| {
+        format!(
+            r#"{{"commission":"mac","held_at":"1953-08-{day}T11:00:00+09:00","attendees":[{{"name":"Harrison","side":"unc"}}]}}"#
+        )
+    };
+    let story: Vec<(&Path, &str, String)> = vec![
+        (&unc, "report", report),
+        (&unc, "allegation", r#"{"case":"mac-1","by":{"side":"unc"},"against":"kpa-cpv","commission":"mac","paragraph":"I.6","reports":["r-0032"],"at":"1953-08-14T09:00:00+09:00"}"#.to_owned()),
+        (&kpa, "response", r#"{"case":"mac-1","by":{"side":"kpa-cpv"},"at":"1953-08-15T09:00:00+09:00","stance":"denies"}"#.to_owned()),
+        (&mac, "team_dispatch", r#"{"id":"d-1","case":"mac-1","by":{"commission":"mac"},"team":"jot","teams":2,"at":"1953-08-15T10:00:00+09:00"}"#.to_owned()),
+        (&jot, "investigation_report", format!(r#"{{"case":"mac-1","by":{{"team":"jot"}},"at":"1953-08-16T10:00:00+09:00","members":[{members}],"facts":["Cartridges on the hill."]}}"#)),
+        (&mac, "commission_finding", r#"{"case":"mac-1","by":{"commission":"mac"},"at":"1953-08-17T10:00:00+09:00","outcome":"violation"}"#.to_owned()),
+        (&mac, "meeting_minutes", [minutes(14), minutes(15), minutes(17)].join("\n")),
+        (&unc, "allegation", r#"{"case":"mac-2""#.to_owned()),
+    ];
+    for (n, (key, kind, payload)) in story.iter().enumerate() {
+        let file = dir.join(format!("step-{n}.ndjson"));
+        std::fs::write(&file, format!("{payload}\n")).unwrap();
+        let output = armistice(&[
+            "journal",
+            "append",
+            "--data",
+            data_arg,
+            "--key",
+            path_arg(key),
+            "--kind",
+            kind,
+            path_arg(&file),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{kind}: {}", stderr(&output));
+    }
+
+    let output = armistice(&["journal", "replay", "--data", data_arg, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let again = armistice(&["journal", "replay", "--data", data_arg, "--json"]);
+    assert_eq!(output.stdout, again.stdout, "the same record gives the same JSON");
+    let replayed: ReplayJson = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(replayed.entries, 10);
+    assert_eq!(replayed.kinds.get("meeting_minutes"), Some(&3));
+    assert_eq!(replayed.cases_by_state.get("found"), Some(&1));
+    let case = &replayed.cases[0];
+    assert_eq!(
+        (case.id.as_str(), case.state.as_str(), case.responsible.as_deref()),
+        ("mac-1", "found", Some("kpa-cpv"))
+    );
+    let path: Vec<(u64, &str)> = case.history.iter().map(|s| (s.entry, s.to.as_str())).collect();
+    assert_eq!(
+        path,
+        [(1, "open"), (2, "responded"), (3, "under-investigation"), (4, "under-investigation"), (5, "found")]
+    );
+    assert_eq!(replayed.findings_by_citation.get("I.6"), Some(&1), "{:?}", replayed.findings_by_citation);
+    assert_eq!(replayed.findings_by_citation.get("II.31"), Some(&1), "{:?}", replayed.findings_by_citation);
+    assert_eq!(replayed.errors.len(), 1);
+    assert_eq!((replayed.errors[0].entry, replayed.errors[0].kind.as_str()), (9, "allegation"));
+    assert!(replayed.errors[0].error.contains("not JSON"), "{}", replayed.errors[0].error);
+
+    let output = armistice(&["journal", "replay", "--data", data_arg]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("cases          found 1"), "{text}");
+    assert!(text.contains("entry 9 (allegation)"), "{text}");
+    let output = armistice(&["journal", "replay", "--data", data_arg, "--as-of", "yesterday"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--as-of"), "{}", stderr(&output));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -1,12 +1,15 @@
 //! The armistice domain: agreements as data, geometry, rules, the prisoner ledger and
-//! list reconciliation, and the journal model.
+//! list reconciliation, the commissions' work, the journal model, and the replay that
+//! rebuilds everything derived from the journal.
 //!
 //! This crate does no I/O, reads no clock and spawns nothing: files arrive as text,
 //! times arrive as arguments. That is what lets either side re-run any computation and
 //! get the same answer.
 
 pub mod agreement;
+pub mod commission;
 pub mod geo;
 pub mod journal;
 pub mod pow;
+pub mod replay;
 pub mod rules;

@@ -1,5 +1,6 @@
 //! `armistice journal`: make keys, append signed entries, co-sign checkpoints, export
-//! the record to one file and verify such a file offline.
+//! the record to one file and verify such a file offline, and replay it into everything
+//! derived from it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,9 @@ use serde::Serialize;
 use crate::exit::Code;
 use crate::keyfile::KeyFile;
 
+mod replay;
+pub use replay::ReplayArgs;
+
 #[derive(Debug, Subcommand)]
 pub enum JournalCommand {
     Keygen(KeygenArgs),
@@ -23,6 +27,7 @@ pub enum JournalCommand {
     Cosign(CosignArgs),
     Export(ExportArgs),
     Verify(VerifyArgs),
+    Replay(ReplayArgs),
 }
 
 /// Where the journal is: a data directory (SQLite, the default) or a PostgreSQL URL.
@@ -44,7 +49,7 @@ impl StoreArgs {
         }
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.db {
             // The URL may carry a password: name the backend only.
             Some(_) => "the PostgreSQL journal".to_owned(),
@@ -52,7 +57,7 @@ impl StoreArgs {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn JournalStore>> {
+    pub(crate) fn open(&self) -> Result<Box<dyn JournalStore>> {
         open(&self.location()).with_context(|| format!("opening {}", self.describe()))
     }
 }
@@ -163,6 +168,7 @@ pub fn run(command: JournalCommand) -> Result<Code> {
         JournalCommand::Cosign(args) => cosign_latest(args),
         JournalCommand::Export(args) => export_to(args),
         JournalCommand::Verify(args) => verify_file(args),
+        JournalCommand::Replay(args) => replay::run(args),
     }
 }
 

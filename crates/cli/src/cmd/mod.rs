@@ -60,7 +60,7 @@ pub enum Command {
     /// Prisoners of war: the ledger's status, the exchange plan, the lists reconciled.
     #[command(subcommand)]
     Pow(pow::PowCommand),
-    /// The signed record: make keys, append entries, co-sign, export, verify offline.
+    /// The signed record: make keys, append entries, co-sign, export, verify offline, replay.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
 }

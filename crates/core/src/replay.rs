@@ -1,0 +1,216 @@
+//! Deterministic replay: everything derived from the journal, rebuilt from its entries.
+//! Given the agreement and the entries in index order, [`replay`] gives the report
+//! findings (through `rules::Checker`, with the reports that inspections at the ports
+//! make), the commissions' cases with their history, the commission findings (dispatch
+//! limit, team composition, meetings), the special inspections and which are
+//! outstanding, and the prisoner ledger's counts and findings (through `pow`).
+//!
+//! A correction entry supersedes the entry it corrects: its payload is read as if it
+//! had been the corrected entry's, in that entry's place (the latest correction wins; a
+//! correction of a correction corrects the original). An entry whose payload cannot be
+//! read or whose move is refused is listed with its index and reason; the rest go on.
+//! The same entries always give the same result.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::agreement::Agreement;
+use crate::commission::{self, Case, Docket, DocketError, PayloadError, Request, RequestStatus};
+use crate::geo::Atlas;
+use crate::journal::{Entry, EntryKind};
+use crate::pow::file::{Item, parse_line};
+use crate::pow::list::{ListError, parse_list};
+use crate::pow::{self, LedgerError, StateKind};
+use crate::rules::{self, Checker, Report, ReportError};
+
+/// Why one entry contributed nothing (or only part of what it carried).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("payload: {0}")]
+    Payload(#[from] PayloadError),
+    #[error("report: {0}")]
+    Report(#[from] ReportError),
+    #[error("{0}")]
+    Commission(#[from] DocketError),
+    #[error("prisoner ledger line: {0}")]
+    PrisonerLine(String),
+    #[error("prisoner ledger: {0}")]
+    Ledger(#[from] LedgerError),
+    #[error("list: {0}")]
+    List(#[from] ListError),
+    #[error("correction: entry {target} is not in the record before it")]
+    CorrectionTarget { target: u64 },
+    #[error("correction: the hash given for entry {target} is not that entry's")]
+    CorrectionHash { target: u64 },
+    #[error("the entry's index {found} is not its place {expected} in the record")]
+    OutOfPlace { expected: u64, found: u64 },
+}
+
+/// A problem with one entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The entry whose payload is at fault (for a corrected entry, the correction's).
+    pub index: u64,
+    pub kind: EntryKind,
+    pub problem: Problem,
+}
+
+/// Everything derived from the journal.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub entries: u64,
+    pub kinds: BTreeMap<EntryKind, u64>,
+    /// Entry index -> the correction entry whose payload replaced it.
+    pub superseded: BTreeMap<u64, u64>,
+    /// Reports accepted: report entries and those made from inspections.
+    pub reports: usize,
+    pub report_findings: Vec<rules::Finding>,
+    pub commission_findings: Vec<commission::Finding>,
+    pub prisoner_findings: Vec<pow::Finding>,
+    /// Cases by id.
+    pub cases: Vec<Case>,
+    /// Special inspections by id, with where each stands as of `as_of`.
+    pub requests: Vec<(Request, RequestStatus)>,
+    /// Prisoners by state, in the order of [`StateKind::ALL`].
+    pub prisoners: Vec<(StateKind, usize)>,
+    pub list_rows: usize,
+    /// The time the replay judges due dates against: given, or the last entry's receipt.
+    pub as_of: Option<DateTime<FixedOffset>>,
+    pub faults: Vec<Fault>,
+}
+
+fn received(entry: &Entry) -> DateTime<FixedOffset> {
+    entry.received_at.datetime().fixed_offset()
+}
+
+/// Rebuild the derived state from `entries` (in index order, from any starting index).
+/// `as_of` is the time due dates are judged at; the last entry's receipt when `None`.
+pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Option<DateTime<FixedOffset>>) -> Replay {
+    let mut faults = Vec::new();
+    let mut kinds: BTreeMap<EntryKind, u64> = BTreeMap::new();
+    let first = entries.first().map_or(0, |e| e.index);
+    for (place, entry) in entries.iter().enumerate() {
+        *kinds.entry(entry.submission.kind).or_default() += 1;
+        let expected = first + place as u64;
+        if entry.index != expected {
+            faults.push(Fault {
+                index: entry.index,
+                kind: entry.submission.kind,
+                problem: Problem::OutOfPlace { expected, found: entry.index },
+            });
+        }
+    }
+    let position = |index: u64| index.checked_sub(first).map(|p| p as usize).filter(|&p| p < entries.len());
+
+    // Corrections: which entry's payload stands in for which.
+    let mut root_of: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut replacement: BTreeMap<u64, usize> = BTreeMap::new();
+    for (place, entry) in entries.iter().enumerate() {
+        let Some(target) = entry.submission.corrects else { continue };
+        let fault = |problem| Fault { index: entry.index, kind: entry.submission.kind, problem };
+        let Some(target_place) = position(target.index).filter(|&p| p < place) else {
+            faults.push(fault(Problem::CorrectionTarget { target: target.index }));
+            continue;
+        };
+        if entries[target_place].leaf_hash() != target.hash {
+            faults.push(fault(Problem::CorrectionHash { target: target.index }));
+            continue;
+        }
+        let root = root_of.get(&target.index).copied().unwrap_or(target.index);
+        root_of.insert(entry.index, root);
+        replacement.insert(root, place);
+    }
+
+    let checker = Checker::new(agreement, atlas);
+    let mut docket = Docket::new(agreement);
+    let mut reports: Vec<Report> = Vec::new();
+    let mut report_ids: BTreeSet<String> = BTreeSet::new();
+    let mut prisoners = Vec::new();
+    let mut events = Vec::new();
+    let mut list_rows = 0;
+    let mut superseded = BTreeMap::new();
+    for entry in entries {
+        let kind = entry.submission.kind;
+        if kind == EntryKind::Correction {
+            continue;
+        }
+        let source = match replacement.get(&entry.index) {
+            Some(&place) => {
+                superseded.insert(entry.index, entries[place].index);
+                &entries[place]
+            }
+            None => entry,
+        };
+        let payload = source.submission.payload.as_str();
+        let index = source.index;
+        let mut fault = |problem: Problem| faults.push(Fault { index, kind, problem });
+        match kind {
+            EntryKind::Report => match Report::parse(payload).and_then(|r| checker.check_names(&r).map(|()| r)) {
+                Ok(report) => {
+                    report_ids.insert(report.id.clone());
+                    reports.push(report);
+                }
+                Err(e) => fault(e.into()),
+            },
+            EntryKind::PrisonerEvent => match parse_line(payload) {
+                Ok(Item::Prisoner(p)) => prisoners.push((index, p)),
+                Ok(Item::Event(e)) => events.push((index, e)),
+                Err(e) => fault(Problem::PrisonerLine(e)),
+            },
+            EntryKind::ListUpload => match parse_list(payload.as_bytes()) {
+                Ok(list) => {
+                    list_rows += list.entries.len();
+                    for e in list.rejected {
+                        fault(e.into());
+                    }
+                }
+                Err(e) => fault(e.into()),
+            },
+            EntryKind::Correction => {}
+            _ => {
+                let decoded = commission::decode(kind, payload);
+                let applied = decoded.map_err(Problem::from).and_then(|p| {
+                    docket.apply(index, received(entry), &p, |id| report_ids.contains(id)).map_err(Problem::from)
+                });
+                match applied {
+                    Ok(made) => {
+                        report_ids.extend(made.iter().map(|r| r.id.clone()));
+                        reports.extend(made);
+                    }
+                    Err(problem) => fault(problem),
+                }
+            }
+        }
+    }
+
+    let report_findings = checker.check(&reports);
+    let (ledger, ledger_errors) =
+        pow::ledger::replay_located(pow::Terms::from_agreement(agreement), prisoners, events, None);
+    for (index, error) in ledger_errors {
+        faults.push(Fault { index, kind: EntryKind::PrisonerEvent, problem: error.into() });
+    }
+    faults.sort_by_key(|f| f.index);
+    let as_of = as_of.or_else(|| entries.iter().map(received).max());
+    let requests = docket
+        .requests
+        .requests
+        .values()
+        .map(|r| (r.clone(), as_of.map_or(RequestStatus::Pending, |t| r.status(t))))
+        .collect();
+    Replay {
+        entries: entries.len() as u64,
+        kinds,
+        superseded,
+        reports: reports.len(),
+        report_findings,
+        commission_findings: docket.findings(),
+        prisoner_findings: ledger.findings(),
+        cases: docket.cases.values().cloned().collect(),
+        requests,
+        prisoners: ledger.counts(),
+        list_rows,
+        as_of,
+        faults,
+    }
+}
