@@ -148,7 +148,7 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
         match kind {
             EntryKind::Report => match Report::parse(payload).and_then(|r| checker.check_names(&r).map(|()| r)) {
                 Ok(report) => {
-                    report_ids.insert(report.id.clone());
+                    report_ids.insert(report.id.to_string());
                     reports.push(report);
                 }
                 Err(e) => fault(e.into()),
@@ -175,7 +175,7 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
                 });
                 match applied {
                     Ok(made) => {
-                        report_ids.extend(made.iter().map(|r| r.id.clone()));
+                        report_ids.extend(made.iter().map(|r| r.id.to_string()));
                         reports.extend(made);
                     }
                     Err(problem) => fault(problem),

@@ -60,8 +60,8 @@ pub fn to_reports(
         return Err(InspectionError::UnknownSide { inspection: inspection(), side });
     }
     let reported_by = Reporter {
-        party: team_terms.commission.clone(),
-        team: Some(team.to_string()),
+        party: team_terms.commission.as_str().into(),
+        team: Some(team.as_str().into()),
         observers: r
             .members
             .iter()
@@ -70,7 +70,7 @@ pub fn to_reports(
     };
     let received = Timestamp(if received_at > r.at.0 { received_at } else { r.at.0 });
     let report = |id: String, event: Event| Report {
-        id,
+        id: id.into(),
         reported_by: reported_by.clone(),
         observed_at: Observed::At(r.at),
         time_precision: None,
@@ -89,8 +89,8 @@ pub fn to_reports(
         reports.push(report(
             format!("{}/rotation-{}", r.id, i + 1),
             Event::Rotation {
-                side: side.clone(),
-                port: port_id.to_string(),
+                side: side.as_str().into(),
+                port: port_id.as_str().into(),
                 direction: rotation.direction,
                 count: rotation.count,
             },
@@ -100,11 +100,11 @@ pub fn to_reports(
         reports.push(report(
             format!("{}/materiel-{}", r.id, i + 1),
             Event::Materiel {
-                side: side.clone(),
-                port: port_id.to_string(),
+                side: side.as_str().into(),
+                port: port_id.as_str().into(),
                 direction: m.direction,
-                category: m.category.clone(),
-                item_type: m.item_type.clone(),
+                category: m.category.as_str().into(),
+                item_type: m.item_type.as_str().into(),
                 quantity: m.quantity,
             },
         ));
