@@ -29,22 +29,19 @@ type CellKey = (u8, i64, i64);
 /// in time order.
 type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHasher>>;
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
 /// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
+/// An incident is its earliest report and the later reports near it (same kind, within
+/// the hour and two kilometres of it); a report near several incidents joins the
+/// earliest. Incidents are never chained together, so reports hours apart at one busy
+/// place stay separate incidents however many reports lie between them.
 /// Candidates are found through cells of at least two kilometres a side, per kind of
 /// report; each cell lists the reports of the last hour in time order, and a cell is
 /// dropped once its last report is more than an hour old, so the cells stay few (those
 /// of one hour of reports) and the work grows with the number of reports, not its square.
 pub fn group(reports: &[&Report]) -> Incidents {
     let n = reports.len();
-    let mut parent: Vec<usize> = (0..n).collect();
+    // The incident (its earliest report) of each report so far.
+    let mut root: Vec<u32> = (0..n as u32).collect();
     let anchor = |r: &Report| r.position.or_else(|| r.track.first().map(|f| f.position));
     // A degree of latitude is at least 110.5 km; a degree of longitude shrinks with the
     // cosine of the latitude, so cells are sized for the highest latitude in the batch.
@@ -77,13 +74,13 @@ pub fn group(reports: &[&Report]) -> Incidents {
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
-                for &(when, j) in others.iter().rev() {
+                for &(when, j) in others.iter() {
                     debug_assert!(when <= t && t - when <= INCIDENT_SECONDS);
-                    if near(reports[i], reports[j]) {
-                        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                        // The earlier report is the root, so an incident's id is stable.
-                        let (root, child) = if a < b { (a, b) } else { (b, a) };
-                        parent[child] = root;
+                    // Only an incident's first report is a candidate; the earliest wins,
+                    // so an incident's id is stable.
+                    if root[j] as usize == j && (j as u32) < root[i] && near(reports[i], reports[j]) {
+                        root[i] = j as u32;
+                        break;
                     }
                 }
             }
@@ -94,7 +91,6 @@ pub fn group(reports: &[&Report]) -> Incidents {
     // The root of each report's incident is its earliest report; only incidents of more
     // than one report keep a list of members, so a million lone reports cost no more than
     // one number each.
-    let root: Vec<u32> = (0..n).map(|i| find(&mut parent, i) as u32).collect();
     let mut members: HashMap<u32, Vec<u32>, BuildHasherDefault<WordHasher>> = HashMap::default();
     for (i, &r) in root.iter().enumerate() {
         if r as usize != i {
@@ -182,4 +178,35 @@ fn near(a: &Report, b: &Report) -> bool {
     let dx = (p.lon - q.lon) * 111_320.0 * mean_lat.cos();
     let dy = (p.lat - q.lat) * 110_574.0;
     dt <= INCIDENT_SECONDS && (dx * dx + dy * dy).sqrt() <= INCIDENT_METRES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(id: &str, time: &str, lon: f64) -> Report {
+        let line = format!(
+            r#"{{"id":"{id}","reported_by":{{"party":"unc"}},"observed_at":"1953-08-01T{time}:00+09:00","received_at":"1953-08-02T00:00:00+09:00","position":[{lon},38.0],"kind":"personnel","side":"unc","count":3,"category":"military"}}"#
+        );
+        Report::parse(&line).unwrap()
+    }
+
+    #[test]
+    fn an_incident_is_its_first_report_and_those_near_it_never_a_chain() {
+        // Every 50 minutes at one place: each report is within the hour of the one
+        // before, but the third is 100 minutes after the first.
+        let reports = [
+            report("a", "10:00", 127.0),
+            report("b", "10:50", 127.0),
+            report("c", "11:40", 127.0),
+            report("d", "12:00", 127.0),
+            // Within the hour of `c` but 3 km away: its own incident.
+            report("e", "12:10", 127.034),
+        ];
+        let refs: Vec<&Report> = reports.iter().collect();
+        let incidents = group(&refs);
+        let firsts: Vec<usize> = (0..refs.len()).map(|i| incidents.of(&refs, i).unwrap().first).collect();
+        assert_eq!(firsts, [0, 0, 2, 2, 4]);
+        assert_eq!(incidents.of(&refs, 3).unwrap().reports, [2, 3]);
+    }
 }
