@@ -25,8 +25,8 @@ pub struct Incident {
 /// A cell: (kind, column, row).
 type CellKey = (u8, i64, i64);
 
-/// Cell -> (observed second, report index) of the reports of the last hour in that cell,
-/// in time order.
+/// Cell -> (observed second, report index) of the incidents of the last hour whose first
+/// report lies in that cell, in time order.
 type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHasher>>;
 
 /// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
@@ -35,9 +35,9 @@ type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHas
 /// earliest. Incidents are never chained together, so reports hours apart at one busy
 /// place stay separate incidents however many reports lie between them.
 /// Candidates are found through cells of at least two kilometres a side, per kind of
-/// report; each cell lists the reports of the last hour in time order, and a cell is
-/// dropped once its last report is more than an hour old, so the cells stay few (those
-/// of one hour of reports) and the work grows with the number of reports, not its square.
+/// report; each cell lists the first reports of the last hour's incidents in time order,
+/// and a cell is dropped once its last one is more than an hour old, so the cells stay
+/// few and short and the work grows with the number of reports, not its square.
 pub fn group(reports: &[&Report]) -> Incidents {
     let n = reports.len();
     // The incident (its earliest report) of each report so far.
@@ -50,7 +50,7 @@ pub fn group(reports: &[&Report]) -> Incidents {
     let cell_lon = INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
     // Only looked up, never iterated: a hash map keeps the result independent of its order.
     let mut cells: Cells = HashMap::default();
-    // Every report in a cell, oldest first, to drop them from their cells after an hour.
+    // Every first report in a cell, oldest first, to drop them from their cells after an hour.
     let mut window: VecDeque<(i64, CellKey)> = VecDeque::new();
     for (i, report) in reports.iter().enumerate() {
         let Some(p) = anchor(report) else { continue };
@@ -76,17 +76,20 @@ pub fn group(reports: &[&Report]) -> Incidents {
                 let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
                 for &(when, j) in others.iter() {
                     debug_assert!(when <= t && t - when <= INCIDENT_SECONDS);
-                    // Only an incident's first report is a candidate; the earliest wins,
-                    // so an incident's id is stable.
-                    if root[j] as usize == j && (j as u32) < root[i] && near(reports[i], reports[j]) {
+                    // The cells hold only incidents' first reports; the earliest near one
+                    // wins, so an incident's id is stable.
+                    if (j as u32) < root[i] && near(reports[i], reports[j]) {
                         root[i] = j as u32;
                         break;
                     }
                 }
             }
         }
-        cells.entry((kind, x, y)).or_default().push_back((t, i));
-        window.push_back((t, (kind, x, y)));
+        // Only an incident's first report can be joined, so only first reports are kept.
+        if root[i] as usize == i {
+            cells.entry((kind, x, y)).or_default().push_back((t, i));
+            window.push_back((t, (kind, x, y)));
+        }
     }
     // The root of each report's incident is its earliest report; only incidents of more
     // than one report keep a list of members, so a million lone reports cost no more than
