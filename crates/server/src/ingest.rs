@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use armistice_core::journal::{Checkpoint, SecretKey, Signature, Submission, Time};
+use armistice_core::journal::{Checkpoint, SecretKey, Time, Verified};
 use armistice_store::{Store, StoreError, StoredEntry, WriteError, Writer};
 use tokio::sync::{mpsc, oneshot};
 
@@ -27,7 +27,7 @@ pub enum IngestError {
 // Checkpoint is a rare signal; boxing every submission would cost an allocation each.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Job {
-    Append { submission: Submission, signature: Signature, reply: oneshot::Sender<Result<StoredEntry, IngestError>> },
+    Append { verified: Verified, reply: oneshot::Sender<Result<StoredEntry, IngestError>> },
     Checkpoint,
 }
 
@@ -40,17 +40,19 @@ pub struct Ingest {
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Job::Append { submission, .. } => write!(f, "Append({} by {})", submission.kind, submission.submitter),
+            Job::Append { verified, .. } => {
+                write!(f, "Append({} by {})", verified.submission().kind, verified.submission().submitter)
+            }
             Job::Checkpoint => f.write_str("Checkpoint"),
         }
     }
 }
 
 impl Ingest {
-    /// Appends one signed submission; resolves once it is durable (or refused).
-    pub async fn append(&self, submission: Submission, signature: Signature) -> Result<StoredEntry, IngestError> {
+    /// Appends one checked submission; resolves once it is durable (or refused).
+    pub async fn append(&self, verified: Verified) -> Result<StoredEntry, IngestError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job::Append { submission, signature, reply }).await.map_err(|_| IngestError::Stopped)?;
+        self.jobs.send(Job::Append { verified, reply }).await.map_err(|_| IngestError::Stopped)?;
         answer.await.map_err(|_| IngestError::Stopped)?
     }
 
@@ -138,7 +140,7 @@ struct WriterState<'a> {
     last_checkpoint: u64,
 }
 
-type Pending = (Submission, Signature, oneshot::Sender<Result<StoredEntry, IngestError>>);
+type Pending = (Verified, oneshot::Sender<Result<StoredEntry, IngestError>>);
 
 impl WriterState<'_> {
     fn run(&mut self, mut receiver: mpsc::Receiver<Job>, max_batch: usize) {
@@ -146,7 +148,7 @@ impl WriterState<'_> {
             let mut batch: Vec<Pending> = Vec::new();
             let mut checkpoint = false;
             let mut take = |job: Job, batch: &mut Vec<Pending>| match job {
-                Job::Append { submission, signature, reply } => batch.push((submission, signature, reply)),
+                Job::Append { verified, reply } => batch.push((verified, reply)),
                 Job::Checkpoint => checkpoint = true,
             };
             take(job, &mut batch);
@@ -170,30 +172,30 @@ impl WriterState<'_> {
     /// out, and the rest is tried again; a store failure fails the whole batch.
     fn commit(&mut self, mut batch: Vec<Pending>) {
         while !batch.is_empty() {
-            let submissions: Vec<(Submission, Signature)> =
-                batch.iter().map(|(submission, signature, _)| (submission.clone(), *signature)).collect();
+            let submissions: Vec<Verified> = batch.iter().map(|(verified, _)| verified.clone()).collect();
             let started = Instant::now();
-            match self.writer.append(&submissions, now(), &self.server) {
+            // The handlers checked every signature; the writer only signs receipts.
+            match self.writer.append_verified(&submissions, now(), &self.server) {
                 Ok(rows) => {
                     self.metrics.batch_committed(rows.len(), started.elapsed().as_secs_f64());
-                    for ((_, _, reply), row) in batch.into_iter().zip(rows) {
+                    for ((_, reply), row) in batch.into_iter().zip(rows) {
                         let _ = reply.send(Ok(row));
                     }
                     return;
                 }
                 Err(WriteError::Refused { position, source }) => {
-                    let (_, _, reply) = batch.remove(position);
+                    let (_, reply) = batch.remove(position);
                     let _ = reply.send(Err(IngestError::Refused(source.to_string())));
                 }
                 Err(error @ WriteError::CorrectionTarget { position, .. }) => {
-                    let (_, _, reply) = batch.remove(position);
+                    let (_, reply) = batch.remove(position);
                     let reason = error.to_string();
                     let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, r)| r).to_owned();
                     let _ = reply.send(Err(IngestError::Refused(reason)));
                 }
                 Err(WriteError::Store(error)) => {
                     tracing::error!(%error, entries = batch.len(), "appending a batch");
-                    for (_, _, reply) in batch {
+                    for (_, reply) in batch {
                         let _ = reply.send(Err(IngestError::Store(error.to_string())));
                     }
                     return;

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use armistice_core::access::Action;
-use armistice_core::journal::{Entry, EntryKind, Hash, Tree};
+use armistice_core::journal::{Entry, EntryKind, Hash, Tree, Verified};
 use armistice_store::StoreError;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
@@ -191,8 +191,11 @@ async fn submit(
             caller.account.name, caller.account.key
         )));
     }
-    submission.verify(&signature).map_err(|e| ApiError::BadRequest(format!("signature: {e}")))?;
-    if let Some(target) = submission.corrects {
+    let corrects = submission.corrects;
+    // Checked here, on the request threads, so the one writer thread need not.
+    let verified =
+        Verified::check(submission, signature).map_err(|e| ApiError::BadRequest(format!("signature: {e}")))?;
+    if let Some(target) = corrects {
         let store = state.store.clone();
         let rows =
             blocking(move || store.read(target.index, target.index.saturating_add(1))).await.map_err(|e| match e {
@@ -213,7 +216,7 @@ async fn submit(
             )));
         }
     }
-    let row = state.ingest.append(submission, signature).await.map_err(|e| match e {
+    let row = state.ingest.append(verified).await.map_err(|e| match e {
         IngestError::Refused(reason) => ApiError::BadRequest(reason),
         IngestError::Store(_) => ApiError::Unavailable("the store failed; the entry was not stored".into()),
         IngestError::Stopped => ApiError::Unavailable("the server is shutting down".into()),
