@@ -177,6 +177,7 @@ async fn whoami(caller: Caller) -> Result<Json<Whoami>, ApiError> {
     Ok(Json(Whoami { name: account.name, role: account.role, side: account.side, key: account.key.to_hex() }))
 }
 
+#[tracing::instrument(skip_all, fields(account = %caller.account.name))]
 async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -225,6 +226,7 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(Receipt { index: row.index, leaf_hash: row.leaf_hash.to_hex(), entry })))
 }
 
+#[tracing::instrument(skip_all)]
 async fn entries(
     State(state): State<AppState>,
     caller: Caller,
@@ -250,6 +252,7 @@ async fn entries(
     Ok(Json(EntriesPage { entries, size, next }))
 }
 
+#[tracing::instrument(skip_all)]
 async fn entry(
     State(state): State<AppState>,
     caller: Caller,
@@ -283,6 +286,7 @@ async fn latest_checkpoint(State(state): State<AppState>, caller: Caller) -> Res
     Ok(Json(CheckpointView::new(number as u64, &all[number])))
 }
 
+#[tracing::instrument(skip_all, fields(account = %caller.account.name))]
 async fn cosign(
     State(state): State<AppState>,
     caller: Caller,
@@ -344,6 +348,7 @@ fn hexes(proof: &[Hash]) -> Vec<String> {
     proof.iter().map(Hash::to_hex).collect()
 }
 
+#[tracing::instrument(skip_all)]
 async fn inclusion(
     State(state): State<AppState>,
     caller: Caller,
@@ -369,6 +374,7 @@ async fn inclusion(
     Ok(Json(proof))
 }
 
+#[tracing::instrument(skip_all)]
 async fn consistency(
     State(state): State<AppState>,
     caller: Caller,
