@@ -59,7 +59,19 @@ async fn concurrent_submissions_share_transactions_and_all_survive() {
     let (addr, stop, task) = serve(app).await;
     assert_eq!(http(addr, "GET", "/health", None, None).await.0, 200);
 
-    let indexes = flood(addr, &unc, 200).await;
+    // Another connection holds SQLite's write lock, so the writer's first commit waits
+    // while the other requests are checked and queue up behind it; once the lock is
+    // released they must share transactions. (Without the lock the batches depend on
+    // how fast this machine's fsync is; bench/server measures that.)
+    let blocker = rusqlite::Connection::open(dir.path().join("journal.sqlite")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let sent = {
+        let unc = unc.clone();
+        tokio::spawn(async move { flood(addr, &unc, 200).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    blocker.execute_batch("COMMIT").unwrap();
+    let indexes = sent.await.unwrap();
     let distinct: BTreeSet<u64> = indexes.iter().copied().collect();
     assert_eq!(distinct, (0..200).collect());
 
@@ -75,7 +87,7 @@ async fn concurrent_submissions_share_transactions_and_all_survive() {
     let entries = metric(&metrics, "armistice_commit_batch_entries_sum");
     eprintln!("200 concurrent submissions: {batches} transactions");
     assert_eq!(entries, 200.0);
-    assert!(batches < 200.0, "no two submissions shared a transaction:\n{metrics}");
+    assert!(batches <= 10.0, "200 queued submissions took {batches} transactions:\n{metrics}");
 
     stop.send(()).unwrap();
     task.await.unwrap().unwrap();
