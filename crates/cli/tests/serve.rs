@@ -50,8 +50,14 @@ struct Server {
 
 impl Server {
     fn start(data: &Path) -> Self {
+        Self::start_with(&["--data", data.to_str().unwrap()])
+    }
+
+    fn start_with(store: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_armistice"))
-            .args(["serve", "--data", data.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+            .arg("serve")
+            .args(store)
+            .args(["--addr", "127.0.0.1:0"])
             .env("RUST_LOG", "warn")
             .stderr(Stdio::piped())
             .spawn()
@@ -110,21 +116,17 @@ fn signed_report(name: &str, key: &SecretKey, payload: &str) -> Value {
 
 /// Adds account `name` (mac-member of unc) with `key`; returns its token.
 fn add_account(data: &Path, name: &str, key: &SecretKey) -> String {
-    let key_file = data.with_extension(format!("{name}.pub"));
-    std::fs::write(&key_file, key.public().to_hex()).unwrap();
-    let output = armistice(&[
-        "user",
-        "add",
-        name,
-        "--role",
-        "mac-member",
-        "--side",
-        "unc",
-        "--key",
-        key_file.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-    ]);
+    add_account_in(&["--data", data.to_str().unwrap()], &data.with_extension(format!("{name}.pub")), name, key)
+}
+
+/// Adds account `name` (mac-member of unc) to the store `store` names, with `key`
+/// written to `key_file`; returns its token.
+fn add_account_in(store: &[&str], key_file: &Path, name: &str, key: &SecretKey) -> String {
+    std::fs::write(key_file, key.public().to_hex()).unwrap();
+    let mut args =
+        vec!["user", "add", name, "--role", "mac-member", "--side", "unc", "--key", key_file.to_str().unwrap()];
+    args.extend_from_slice(store);
+    let output = armistice(&args);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     text(&output.stdout).trim().to_owned()
 }
@@ -244,4 +246,62 @@ fn acknowledged_entries_survive_sigkill() {
         acknowledged.len(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// Two `armistice serve` processes on one PostgreSQL database, written to at once: one
+/// journal, every acknowledged index once, no gap, and it exports and verifies.
+#[test]
+fn two_serve_processes_on_one_postgres_keep_one_journal() {
+    let Some(base) = std::env::var("ARMISTICE_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+        eprintln!("ARMISTICE_TEST_PG is not set: the two-server process test was not run");
+        return;
+    };
+    let schema = format!("armistice_serve_test_{}", std::process::id());
+    let mut client = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+    let dir = tempfile::tempdir().unwrap();
+    let server_key = dir.path().join("server.key");
+    let key_arg = server_key.to_str().unwrap();
+    assert_eq!(armistice(&["journal", "keygen", "--name", "server", "--out", key_arg]).status.code(), Some(0));
+    let store = ["--db", url.as_str()];
+    let sides = [("UNC", SecretKey::from_seed(&[1; 32])), ("KPA-CPV", SecretKey::from_seed(&[2; 32]))];
+    let tokens: Vec<String> = sides
+        .iter()
+        .map(|(name, key)| add_account_in(&store, &dir.path().join(format!("{name}.pub")), name, key))
+        .collect();
+    let servers: Vec<Server> =
+        (0..2).map(|_| Server::start_with(&["--db", url.as_str(), "--server-key", key_arg])).collect();
+    const PER_CLIENT: usize = 40;
+    let clients: Vec<_> = (0..4)
+        .map(|client| {
+            let (name, key) = (sides[client % 2].0, sides[client % 2].1.clone());
+            let token = tokens[client % 2].clone();
+            let addr = servers[client / 2].addr;
+            std::thread::spawn(move || {
+                (0..PER_CLIENT)
+                    .map(|n| {
+                        let body = signed_report(name, &key, &format!(r#"{{"client":{client},"n":{n}}}"#));
+                        let (status, receipt) = http(addr, "POST", "/api/entries", Some(&token), Some(&body)).unwrap();
+                        assert_eq!(status, 201, "{receipt}");
+                        receipt["index"].as_u64().unwrap()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let indexes: std::collections::BTreeSet<u64> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+    assert_eq!(indexes, (0..4 * PER_CLIENT as u64).collect(), "every index acknowledged once, none missing");
+    for server in servers {
+        assert!(server.terminate().success());
+    }
+    let export = dir.path().join("journal.ndjson");
+    let exported = armistice(&["journal", "export", "--db", &url, "--out", export.to_str().unwrap()]);
+    assert_eq!(exported.status.code(), Some(0), "{}", text(&exported.stderr));
+    let verified = armistice(&["journal", "verify", export.to_str().unwrap(), "--json"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified.stderr));
+    let report: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert_eq!(report["entries"], 4 * PER_CLIENT as u64);
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
 }
