@@ -51,11 +51,21 @@ pub struct Config {
     pub queue: usize,
     /// How often the server signs a checkpoint when entries were added.
     pub checkpoint_every: Duration,
+    /// Most `/api/` requests handled at once; more are answered 503 at once, before
+    /// their bodies are read, so memory stays bounded (at most this many 1 MiB bodies).
+    pub max_in_flight: usize,
 }
 
 impl Config {
     pub fn new(server_key: SecretKey, parties: Parties) -> Self {
-        Self { server_key, parties, max_batch: 1000, queue: 8192, checkpoint_every: Duration::from_secs(1) }
+        Self {
+            server_key,
+            parties,
+            max_batch: 1000,
+            queue: 8192,
+            checkpoint_every: Duration::from_secs(1),
+            max_in_flight: 1024,
+        }
     }
 }
 
@@ -67,6 +77,7 @@ pub struct AppState {
     parties: Arc<Parties>,
     tree: Arc<Mutex<Tree>>,
     metrics: Arc<metrics::Metrics>,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -110,6 +121,7 @@ impl App {
             parties: Arc::new(config.parties),
             tree: Arc::new(Mutex::new(Tree::new())),
             metrics,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
         };
         Ok(Self { state, writer, checkpoint_every: config.checkpoint_every })
     }

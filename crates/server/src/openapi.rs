@@ -72,8 +72,9 @@ fn operation(route: &Route) -> Value {
         responses.insert("413".into(), error_response("The body is larger than 1 MiB"));
         responses.insert("409".into(), error_response("Already done (e.g. co-signed with this key)"));
     }
-    if route.path == "/health" || body.is_some() {
-        responses.insert("503".into(), error_response("The store cannot be reached or the server is stopping"));
+    if route.path == "/health" || route.action.is_some() {
+        let reason = "The store cannot be reached, the server is stopping, or it is busy (Retry-After)";
+        responses.insert("503".into(), error_response(reason));
     }
     let mut op = json!({
         "summary": route.summary,

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/checkpoints/{number}/cosignatures", post(cosign))
         .route("/api/proofs/inclusion", get(inclusion))
         .route("/api/proofs/consistency", get(consistency))
+        .route_layer(middleware::from_fn_with_state(state.clone(), limit))
         .route_layer(middleware::from_fn_with_state(state.clone(), track))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -115,6 +116,20 @@ async fn track(State(state): State<AppState>, matched: Option<MatchedPath>, requ
     let response = next.run(request).await;
     state.metrics.request(&route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
+}
+
+/// At most `max_in_flight` `/api/` requests at once; the next is told to come back
+/// (health, metrics and the OpenAPI document are never refused).
+async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") || request.uri().path() == "/api/openapi.json" {
+        return next.run(request).await;
+    }
+    let Ok(_permit) = state.in_flight.clone().try_acquire_owned() else {
+        let mut response = ApiError::Unavailable("the server is busy: retry shortly".into()).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        return response;
+    };
+    next.run(request).await
 }
 
 async fn not_found(State(state): State<AppState>) -> ApiError {

@@ -374,6 +374,21 @@ async fn the_openapi_document_lists_every_route_and_health_and_metrics_answer() 
     assert!(text.contains("armistice_http_requests_total{route=\"/health\",status=\"200\"} 1"), "{text}");
 }
 
+#[tokio::test]
+async fn a_server_at_its_request_limit_says_busy_but_stays_healthy() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_sqlite(dir.path(), |config| config.max_in_flight = 0);
+    let accounts = SqliteStore::open_dir(dir.path()).unwrap();
+    let unc = add_user(&accounts, "UNC", RoleKind::MacMember, Some("unc"), 1);
+    let router = router(app.state());
+    let (status, answer) = call(&router, "GET", "/api/whoami", Some(&unc.token), None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(answer["error"].as_str().unwrap().contains("busy"), "{answer}");
+    for path in ["/health", "/metrics", "/api/openapi.json"] {
+        assert_eq!(call(&router, "GET", path, None, None).await.0, StatusCode::OK, "{path}");
+    }
+}
+
 /// docs/server.md shows the matrix the code enforces.
 #[test]
 fn the_documented_matrix_is_the_code() {
