@@ -5,6 +5,7 @@
 //! after the commit. The thread also signs checkpoints when asked (a timer asks).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use armistice_core::journal::{Checkpoint, SecretKey, Time, Verified};
@@ -35,6 +36,8 @@ pub(crate) enum Job {
 #[derive(Debug, Clone)]
 pub struct Ingest {
     jobs: mpsc::Sender<Job>,
+    /// Submissions handed to the writer so far.
+    submitted: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Job {
@@ -53,7 +56,18 @@ impl Ingest {
     pub async fn append(&self, verified: Verified) -> Result<StoredEntry, IngestError> {
         let (reply, answer) = oneshot::channel();
         self.jobs.send(Job::Append { verified, reply }).await.map_err(|_| IngestError::Stopped)?;
+        self.submitted.fetch_add(1, Ordering::Relaxed);
         answer.await.map_err(|_| IngestError::Stopped)?
+    }
+
+    /// Submissions handed to the writer since the server started.
+    pub fn submitted(&self) -> u64 {
+        self.submitted.load(Ordering::Relaxed)
+    }
+
+    /// Submissions (and checkpoint requests) waiting for the writer.
+    pub fn queued(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
     }
 
     /// Asks the writer to sign a checkpoint if entries were added since the last one.
@@ -126,7 +140,7 @@ pub fn start(
         })
         .map_err(|e| StoreError::Other { context: "starting the writer thread".into(), source: Box::new(e) })?;
     match ready_rx.recv() {
-        Ok(Ok(())) => Ok((Ingest { jobs }, WriterThread { handle })),
+        Ok(Ok(())) => Ok((Ingest { jobs, submitted: Arc::new(AtomicU64::new(0)) }, WriterThread { handle })),
         Ok(Err(error)) => Err(error),
         Err(_) => Err(StoreError::Other { context: "starting the writer thread".into(), source: "it stopped".into() }),
     }

@@ -179,7 +179,14 @@ async fn health(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    let mut text = state.metrics.render();
+    text.push_str("# HELP armistice_ingest_queued Submissions waiting for the writer.\n");
+    text.push_str("# TYPE armistice_ingest_queued gauge\n");
+    text.push_str(&format!("armistice_ingest_queued {}\n", state.ingest.queued()));
+    text.push_str("# HELP armistice_ingest_submitted_total Submissions handed to the writer.\n");
+    text.push_str("# TYPE armistice_ingest_submitted_total counter\n");
+    text.push_str(&format!("armistice_ingest_submitted_total {}\n", state.ingest.submitted()));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn openapi() -> Json<serde_json::Value> {
