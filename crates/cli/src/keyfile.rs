@@ -48,6 +48,24 @@ impl KeyFile {
         Ok(Self { name: wire.name, key })
     }
 
+    /// The public key in `path`: a key file (its name comes too; the secret is not
+    /// needed and not kept) or a file holding only a public key in hex.
+    pub fn read_public(path: &Path) -> Result<(Option<String>, PublicKey)> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading key file {}", path.display()))?;
+        #[derive(Deserialize)]
+        struct PublicHalf {
+            name: String,
+            public: String,
+        }
+        let (name, hex) = match serde_json::from_str::<PublicHalf>(&text) {
+            Ok(half) => (Some(half.name), half.public),
+            Err(_) => (None, text.trim().to_owned()),
+        };
+        let key = PublicKey::from_hex(&hex)
+            .with_context(|| format!("{}: neither an armistice key file nor a public key in hex", path.display()))?;
+        Ok((name, key))
+    }
+
     /// Writes a new key file (never over an existing one), readable by its owner only.
     pub fn write_new(&self, path: &Path) -> Result<()> {
         let wire =

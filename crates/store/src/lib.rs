@@ -5,8 +5,10 @@
 //! [`load`] reads a store back into a checked [`Journal`](armistice_core::journal::Journal).
 //!
 //! The store keeps bytes and positions; what the bytes mean and whether they are valid
-//! is the core's business (`armistice_core::journal`).
+//! is the core's business (`armistice_core::journal`). [`AccountStore`] keeps the
+//! server's accounts (hashed tokens) in the same database.
 
+mod account;
 mod error;
 mod load;
 mod postgres;
@@ -17,11 +19,12 @@ use std::path::PathBuf;
 
 use armistice_core::journal::{CoSignature, Hash, PublicKey, SignedCheckpoint};
 
+pub use account::{Account, AccountStore, TokenHash};
 pub use error::StoreError;
 pub use load::{LoadError, load};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
-pub use writer::Writer;
+pub use writer::{WriteError, Writer};
 
 /// One stored entry: its index, its canonical bytes, its leaf hash and the root of the
 /// tree that ends with it (the running root).
@@ -73,7 +76,30 @@ pub fn open(location: &Location) -> Result<Box<dyn JournalStore>, StoreError> {
     })
 }
 
-/// Converts an index or size to the databases' signed 64-bit integers.
+/// A database holding both a journal and its accounts, seen as either.
+pub trait Store: JournalStore + AccountStore {
+    fn journal(&self) -> &dyn JournalStore;
+    fn accounts_store(&self) -> &dyn AccountStore;
+}
+
+impl<T: JournalStore + AccountStore> Store for T {
+    fn journal(&self) -> &dyn JournalStore {
+        self
+    }
+
+    fn accounts_store(&self) -> &dyn AccountStore {
+        self
+    }
+}
+
+/// As [`open`], for a caller that needs the accounts too (the server, `armistice user`).
+pub fn open_store(location: &Location) -> Result<Box<dyn Store>, StoreError> {
+    Ok(match location {
+        Location::Data(dir) => Box::new(SqliteStore::open_dir(dir)?),
+        Location::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+    })
+}
+
 /// Whether `rows` may be appended to a journal of `size` entries: they must start at
 /// `size` and run on without a gap. Both backends check this inside their transaction.
 fn check_follows(rows: &[StoredEntry], size: u64) -> Result<(), StoreError> {
@@ -88,6 +114,7 @@ fn check_follows(rows: &[StoredEntry], size: u64) -> Result<(), StoreError> {
     }
 }
 
+/// Converts an index or size to the databases' signed 64-bit integers.
 fn to_i64(value: u64, what: &str) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::other(format!("{what} {value} is too large to store"), "overflow"))
 }

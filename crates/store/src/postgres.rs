@@ -6,15 +6,19 @@
 use std::sync::{Mutex, MutexGuard};
 
 use armistice_core::journal::canonical;
-use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint};
+use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint, Time};
 use postgres::types::FromSql;
 use postgres::{Client, NoTls, Row};
 
+use crate::account::{Account, AccountStore, TokenHash, account_from_row};
 use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order under an advisory lock and recorded in
 /// `schema_migrations`.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/postgres/0001_journal.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_journal.sql")),
+    (2, include_str!("../migrations/postgres/0002_accounts.sql")),
+];
 
 /// Any fixed number: the advisory lock that serialises migrations.
 const MIGRATION_LOCK: i64 = 0x1953_0727;
@@ -251,5 +255,78 @@ impl JournalStore for PostgresStore {
             slot.1.cosignatures.push(cosignature);
         }
         Ok(checkpoints.into_iter().map(|(_, c)| c).collect())
+    }
+}
+
+fn to_account(row: &Row) -> Result<Account, StoreError> {
+    let key: String = col(row, 3)?;
+    let created: String = col(row, 4)?;
+    let revoked: Option<String> = col(row, 5)?;
+    account_from_row(col(row, 0)?, col(row, 1)?, col(row, 2)?, &key, &created, revoked.as_deref())
+}
+
+const ACCOUNT_COLUMNS: &str = "name, role, side, key, created_at, revoked_at";
+
+impl AccountStore for PostgresStore {
+    fn add_account(&self, account: &Account, token: &TokenHash) -> Result<(), StoreError> {
+        let context = "adding an account";
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(StoreError::db(context))?;
+        let inserted = tx
+            .execute(
+                "INSERT INTO accounts (name, role, side, key, token_hash, created_at, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING",
+                &[
+                    &account.name,
+                    &account.role,
+                    &account.side,
+                    &account.key.to_hex(),
+                    &&token.0[..],
+                    &account.created_at.to_canonical(),
+                    &account.revoked_at.map(|t| t.to_canonical()),
+                ],
+            )
+            .map_err(StoreError::db(context))?;
+        if inserted == 0 {
+            return Err(StoreError::Conflict(format!("an account named {:?} exists", account.name)));
+        }
+        tx.commit().map_err(StoreError::db(context))
+    }
+
+    fn revoke_account(&self, name: &str, at: Time) -> Result<(), StoreError> {
+        let context = "revoking an account";
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(StoreError::db(context))?;
+        let row = tx
+            .query_opt("SELECT revoked_at FROM accounts WHERE name = $1 FOR UPDATE", &[&name])
+            .map_err(StoreError::db(context))?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound(format!("account {name:?}")));
+        };
+        if let Some(at) = col::<Option<String>>(&row, 0)? {
+            return Err(StoreError::Conflict(format!("account {name:?} was revoked at {at}")));
+        }
+        tx.execute("UPDATE accounts SET revoked_at = $1 WHERE name = $2", &[&at.to_canonical(), &name])
+            .map_err(StoreError::db(context))?;
+        tx.commit().map_err(StoreError::db(context))
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let mut client = self.client()?;
+        let rows = client
+            .query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name"), &[])
+            .map_err(StoreError::db("reading accounts"))?;
+        rows.iter().map(to_account).collect()
+    }
+
+    fn active_account(&self, token: &TokenHash) -> Result<Option<Account>, StoreError> {
+        let mut client = self.client()?;
+        let row = client
+            .query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE token_hash = $1 AND revoked_at IS NULL"),
+                &[&&token.0[..]],
+            )
+            .map_err(StoreError::db("looking up a token"))?;
+        row.as_ref().map(to_account).transpose()
     }
 }

@@ -8,13 +8,17 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use armistice_core::journal::canonical;
-use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint};
+use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint, Time};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use crate::account::{Account, AccountStore, TokenHash, account_from_row};
 use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_journal.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_journal.sql")),
+    (2, include_str!("../migrations/sqlite/0002_accounts.sql")),
+];
 
 /// The file name inside a data directory.
 pub const FILE_NAME: &str = "journal.sqlite";
@@ -255,5 +259,86 @@ impl JournalStore for SqliteStore {
             slot.1.cosignatures.push(cosignature);
         }
         Ok(checkpoints.into_iter().map(|(_, c)| c).collect())
+    }
+}
+
+type AccountRow = (String, String, Option<String>, String, String, Option<String>);
+
+fn account_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+}
+
+fn to_account((name, role, side, key, created, revoked): AccountRow) -> Result<Account, StoreError> {
+    account_from_row(name, role, side, &key, &created, revoked.as_deref())
+}
+
+impl AccountStore for SqliteStore {
+    fn add_account(&self, account: &Account, token: &TokenHash) -> Result<(), StoreError> {
+        let context = "adding an account";
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::db(context))?;
+        let taken: Option<String> = tx
+            .query_row("SELECT name FROM accounts WHERE name = ?1", [&account.name], |row| row.get(0))
+            .optional()
+            .map_err(StoreError::db(context))?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!("an account named {:?} exists", account.name)));
+        }
+        tx.execute(
+            "INSERT INTO accounts (name, role, side, key, token_hash, created_at, revoked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                account.name,
+                account.role,
+                account.side,
+                account.key.to_hex(),
+                &token.0[..],
+                account.created_at.to_canonical(),
+                account.revoked_at.map(|t| t.to_canonical()),
+            ],
+        )
+        .map_err(StoreError::db(context))?;
+        tx.commit().map_err(StoreError::db(context))
+    }
+
+    fn revoke_account(&self, name: &str, at: Time) -> Result<(), StoreError> {
+        let context = "revoking an account";
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::db(context))?;
+        let revoked: Option<Option<String>> = tx
+            .query_row("SELECT revoked_at FROM accounts WHERE name = ?1", [name], |row| row.get(0))
+            .optional()
+            .map_err(StoreError::db(context))?;
+        match revoked {
+            None => return Err(StoreError::NotFound(format!("account {name:?}"))),
+            Some(Some(at)) => return Err(StoreError::Conflict(format!("account {name:?} was revoked at {at}"))),
+            Some(None) => {}
+        }
+        tx.execute("UPDATE accounts SET revoked_at = ?1 WHERE name = ?2", params![at.to_canonical(), name])
+            .map_err(StoreError::db(context))?;
+        tx.commit().map_err(StoreError::db(context))
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let context = "reading accounts";
+        let conn = self.conn()?;
+        let mut select = conn
+            .prepare_cached("SELECT name, role, side, key, created_at, revoked_at FROM accounts ORDER BY name")
+            .map_err(StoreError::db(context))?;
+        let rows = select.query_map([], account_row).map_err(StoreError::db(context))?;
+        rows.map(|row| to_account(row.map_err(StoreError::db(context))?)).collect()
+    }
+
+    fn active_account(&self, token: &TokenHash) -> Result<Option<Account>, StoreError> {
+        let context = "looking up a token";
+        let conn = self.conn()?;
+        let mut select = conn
+            .prepare_cached(
+                "SELECT name, role, side, key, created_at, revoked_at FROM accounts
+                 WHERE token_hash = ?1 AND revoked_at IS NULL",
+            )
+            .map_err(StoreError::db(context))?;
+        let row = select.query_row([&token.0[..]], account_row).optional().map_err(StoreError::db(context))?;
+        row.map(to_account).transpose()
     }
 }

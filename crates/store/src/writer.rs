@@ -4,7 +4,7 @@
 //! there first the store answers `Conflict`; the writer reads what was added, checks
 //! it chains onto what it knew, and tries again with the next free indexes.
 
-use armistice_core::journal::{Entry, EntryError, Frontier, Hash, SecretKey, Signature, Submission, Time};
+use armistice_core::journal::{Entry, EntryError, Frontier, Hash, SecretKey, Signature, Submission, Time, Verified};
 use thiserror::Error;
 
 use crate::{JournalStore, StoreError, StoredEntry};
@@ -105,16 +105,33 @@ impl<'a> Writer<'a> {
         received_at: Time,
         server: &SecretKey,
     ) -> Result<Vec<StoredEntry>, WriteError> {
-        // Entry::receive checks each submitter's signature (again after a lost race:
-        // rare, and cheaper than keeping a second, unchecked way to build an entry).
+        let verified = submissions
+            .iter()
+            .enumerate()
+            .map(|(position, (submission, signature))| {
+                Verified::check(submission.clone(), *signature)
+                    .map_err(|source| WriteError::Refused { position, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.append_verified(&verified, received_at, server)
+    }
+
+    /// As [`Writer::append`], for submissions whose signatures were checked already
+    /// (a server checks them on its request threads, so its one writer does not).
+    pub fn append_verified(
+        &mut self,
+        submissions: &[Verified],
+        received_at: Time,
+        server: &SecretKey,
+    ) -> Result<Vec<StoredEntry>, WriteError> {
         for attempt in 0..MAX_ATTEMPTS {
             let start = self.frontier.size();
             self.check_corrections(submissions, start)?;
             let mut frontier = self.frontier.clone();
             let mut rows = Vec::with_capacity(submissions.len());
-            for (position, (submission, signature)) in submissions.iter().enumerate() {
+            for (position, verified) in submissions.iter().enumerate() {
                 let index = start + position as u64;
-                let entry = Entry::receive(submission.clone(), *signature, index, received_at, server)
+                let entry = Entry::receive_verified(verified.clone(), index, received_at, server)
                     .map_err(|source| WriteError::Refused { position, source })?;
                 let bytes = entry.to_bytes();
                 let leaf_hash = Hash::leaf(&bytes);
@@ -138,9 +155,9 @@ impl<'a> Writer<'a> {
 
     /// A correction must name an entry that is already stored (or earlier in this
     /// batch), by its true leaf hash.
-    fn check_corrections(&self, submissions: &[(Submission, Signature)], start: u64) -> Result<(), WriteError> {
-        for (position, (submission, _)) in submissions.iter().enumerate() {
-            let Some(target) = submission.corrects else { continue };
+    fn check_corrections(&self, submissions: &[Verified], start: u64) -> Result<(), WriteError> {
+        for (position, verified) in submissions.iter().enumerate() {
+            let Some(target) = verified.submission().corrects else { continue };
             let index = start + position as u64;
             if target.index >= index {
                 return Err(WriteError::CorrectionTarget { position, target: target.index, reason: "is not earlier" });

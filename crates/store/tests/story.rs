@@ -222,7 +222,7 @@ fn sqlite_is_in_wal_mode_with_full_sync() {
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2, "journal (1), accounts (2)");
 }
 
 #[test]
@@ -253,4 +253,46 @@ fn a_flipped_byte_in_the_sqlite_file_is_named_by_its_entry() {
     // A writer refuses to build on the altered record too.
     let writer_error = Writer::open(&store).unwrap_err();
     assert!(writer_error.to_string().contains("entry 3"), "{writer_error}");
+}
+
+/// Accounts: added once per name, found by token hash until revoked, listed with their
+/// revocation.
+fn accounts_story(store: &dyn armistice_store::Store) {
+    use armistice_store::{Account, TokenHash};
+    let account = |name: &str, seed: u8| Account {
+        name: name.into(),
+        role: "mac-member".into(),
+        side: Some("unc".into()),
+        key: SecretKey::from_seed(&[seed; 32]).public(),
+        created_at: at(1),
+        revoked_at: None,
+    };
+    store.add_account(&account("UNC", 1), &TokenHash([1; 32])).unwrap();
+    store.add_account(&account("NNSC", 2), &TokenHash([2; 32])).unwrap();
+    let again = store.add_account(&account("UNC", 3), &TokenHash([3; 32])).unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again}");
+    assert_eq!(store.active_account(&TokenHash([1; 32])).unwrap(), Some(account("UNC", 1)));
+    assert_eq!(store.active_account(&TokenHash([9; 32])).unwrap(), None);
+    store.revoke_account("UNC", at(2)).unwrap();
+    assert_eq!(store.active_account(&TokenHash([1; 32])).unwrap(), None);
+    assert!(matches!(store.revoke_account("UNC", at(3)), Err(StoreError::Conflict(_))));
+    assert!(matches!(store.revoke_account("KPA", at(3)), Err(StoreError::NotFound(_))));
+    let listed = store.accounts().unwrap();
+    let names: Vec<(&str, bool)> = listed.iter().map(|a| (a.name.as_str(), a.revoked_at.is_some())).collect();
+    assert_eq!(names, [("NNSC", false), ("UNC", true)]);
+}
+
+#[test]
+fn accounts_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    accounts_story(&SqliteStore::open_dir(dir.path()).unwrap());
+}
+
+#[test]
+fn accounts_postgres() {
+    let Some(pg) = PgSchema::new() else {
+        eprintln!("ARMISTICE_TEST_PG is not set: the PostgreSQL accounts story was not run");
+        return;
+    };
+    accounts_story(&PostgresStore::connect(&pg.url).unwrap());
 }

@@ -42,7 +42,7 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    fn location(&self) -> Location {
+    pub(crate) fn location(&self) -> Location {
         match &self.db {
             Some(url) => Location::Postgres(url.clone()),
             None => Location::Data(self.data.clone()),
@@ -173,7 +173,7 @@ pub fn run(command: JournalCommand) -> Result<Code> {
 }
 
 /// The time now, read from the system clock (the core never reads it).
-fn now() -> Result<Time> {
+pub(crate) fn now() -> Result<Time> {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .context("the system clock is before 1970")?;
@@ -193,16 +193,22 @@ fn keygen(args: KeygenArgs) -> Result<Code> {
 
 /// The server's key: --server-key, or DIR/server.key (made on first use).
 fn server_key(args: &AppendArgs) -> Result<KeyFile> {
-    if let Some(path) = &args.server_key {
+    server_key_for(&args.store, args.server_key.as_deref())
+}
+
+/// The server's key for the journal at `store`: `path`, or DIR/server.key (made on
+/// first use) with a data directory.
+pub(crate) fn server_key_for(store: &StoreArgs, path: Option<&Path>) -> Result<KeyFile> {
+    if let Some(path) = path {
         return KeyFile::read(path);
     }
-    if args.store.db.is_some() {
+    if store.db.is_some() {
         bail!("--server-key is needed with --db (the server's key is not kept in the database)");
     }
-    let path = args.store.data.join("server.key");
+    let path = store.data.join("server.key");
     if !path.exists() {
-        std::fs::create_dir_all(&args.store.data)
-            .with_context(|| format!("creating data directory {}", args.store.data.display()))?;
+        std::fs::create_dir_all(&store.data)
+            .with_context(|| format!("creating data directory {}", store.data.display()))?;
         KeyFile::generate("server")?.write_new(&path)?;
         eprintln!("made the journal server's key {}", path.display());
     }

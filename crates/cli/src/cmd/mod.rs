@@ -7,7 +7,9 @@ pub mod demo;
 pub mod journal;
 pub mod locate;
 pub mod pow;
+pub mod serve;
 pub mod track;
+pub mod user;
 pub mod zones;
 
 use anyhow::Result;
@@ -27,6 +29,7 @@ Examples:
   armistice agreement check my-armistice/ validate another agreement directory
   armistice pow reconcile A.csv B.csv     match prisoner lists across romanizations
   armistice journal verify journal.ndjson verify an exported record offline
+  armistice serve --data armistice-data   serve the journal on 127.0.0.1:8053
 
 Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
 
@@ -63,6 +66,11 @@ pub enum Command {
     /// The signed record: make keys, append entries, co-sign, export, verify offline, replay.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
+    /// Serve the journal over HTTP: submissions, entries, proofs, co-signatures.
+    Serve(serve::ServeArgs),
+    /// The server's accounts: add (prints the token once), revoke, list.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 pub fn run(cli: Cli) -> Result<Code> {
@@ -76,5 +84,7 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Demarcate(args) => demarcate::run(args),
         Command::Pow(command) => pow::run(command),
         Command::Journal(command) => journal::run(command),
+        Command::Serve(args) => serve::run(args),
+        Command::User(command) => user::run(command),
     }
 }

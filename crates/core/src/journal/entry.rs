@@ -199,6 +199,33 @@ struct Unreceipted<'a> {
     submission: &'a Submission,
 }
 
+/// A submission whose shape and submitter's signature have been checked: the only way
+/// to get one is [`Verified::check`], so a writer that receives one need not check the
+/// signature again (the server checks on many threads, and its one writer thread only
+/// signs receipts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    submission: Submission,
+    signature: Signature,
+}
+
+impl Verified {
+    /// Checks the submission's shape and its submitter's signature.
+    pub fn check(submission: Submission, signature: Signature) -> Result<Self, EntryError> {
+        submission.check_shape()?;
+        submission.verify(&signature)?;
+        Ok(Self { submission, signature })
+    }
+
+    pub fn submission(&self) -> &Submission {
+        &self.submission
+    }
+
+    pub fn signature(&self) -> Signature {
+        self.signature
+    }
+}
+
 impl Entry {
     /// The server receives a signed submission: it checks the submitter's signature and
     /// the submission's shape, and signs its receipt for `index` at `received_at`.
@@ -209,8 +236,17 @@ impl Entry {
         received_at: Time,
         server: &SecretKey,
     ) -> Result<Self, EntryError> {
-        submission.check_shape()?;
-        submission.verify(&signature)?;
+        Self::receive_verified(Verified::check(submission, signature)?, index, received_at, server)
+    }
+
+    /// As [`Entry::receive`], for a submission already checked.
+    pub fn receive_verified(
+        verified: Verified,
+        index: u64,
+        received_at: Time,
+        server: &SecretKey,
+    ) -> Result<Self, EntryError> {
+        let Verified { submission, signature } = verified;
         if let Some(target) = submission.corrects
             && target.index >= index
         {
@@ -347,6 +383,20 @@ mod tests {
             Entry::receive(submission, signature, 5, at(0), &server),
             Err(EntryError::TargetNotEarlier { index: 5, target: 5 })
         );
+    }
+
+    #[test]
+    fn a_verified_submission_is_received_as_an_unverified_one_is() {
+        let server = SecretKey::from_seed(&[9; 32]);
+        let (submission, signature) = signed(EntryKind::Report, None);
+        let verified = Verified::check(submission.clone(), signature).unwrap();
+        assert_eq!(
+            Entry::receive_verified(verified, 2, at(5), &server),
+            Entry::receive(submission.clone(), signature, 2, at(5), &server)
+        );
+        let mut forged = submission;
+        forged.payload.push(' ');
+        assert_eq!(Verified::check(forged, signature), Err(EntryError::BadSignature));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod time;
 pub mod tree;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CoSignature, SignedCheckpoint, cosign};
-pub use entry::{Entry, EntryError, EntryKind, EntryRef, Submission};
+pub use entry::{Entry, EntryError, EntryKind, EntryRef, Submission, Verified};
 pub use export::{EntryFault, Report, VerifyError, export, verify};
 pub use hash::Hash;
 pub use keys::{Domain, KeyError, PublicKey, SecretKey, Signature};
