@@ -4,6 +4,7 @@
 // Test helpers panic on a broken fixture, like the tests they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -186,11 +187,131 @@ fn missing_directory_and_bad_usage_exit_2() {
     assert_eq!(output.status.code(), Some(2));
 }
 
+#[derive(Debug, Deserialize)]
+struct DemoJson {
+    data_dir: String,
+    journal: DemoJournal,
+    incidents: Vec<DemoIncident>,
+    prisoners_total: usize,
+    findings_by_citation: BTreeMap<String, usize>,
+    findings: Vec<DemoFinding>,
+    cases_by_state: BTreeMap<String, usize>,
+    prisoners_by_state: BTreeMap<String, usize>,
+    prisoners_by_nationality: BTreeMap<String, BTreeMap<String, usize>>,
+    errors: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoJournal {
+    entries: u64,
+    root: String,
+    checkpoint_size: u64,
+    cosigned_by: Vec<String>,
+    verified: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoIncident {
+    case: String,
+    paragraph: String,
+    state: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoFinding {
+    citation: String,
+    rule: String,
+    responsible: Option<String>,
+}
+
+/// What the scenario's prisoners must come to: the spec's cohorts, counted by the state
+/// each outcome ends in, per nationality (read from the spec, not copied from it).
+fn prisoners_expected_by_nationality() -> BTreeMap<String, BTreeMap<String, usize>> {
+    use armistice_core::pow::scenario::{korea_1953_spec, parse_spec, spec::Outcome};
+    let spec = parse_spec(korea_1953_spec()).unwrap();
+    let mut expected: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for cohort in &spec.cohorts {
+        let state = match cohort.outcome {
+            Outcome::Repatriated => "repatriated",
+            Outcome::ReleasedUnilaterally => "released-unilaterally",
+            Outcome::Returned => "returned",
+            Outcome::NeutralNation => "went-to-neutral-nation",
+            Outcome::Stayed => "stayed",
+            Outcome::Unaccounted => "unaccounted",
+        };
+        for (nationality, &n) in &cohort.nationalities {
+            *expected.entry(nationality.clone()).or_default().entry(state.to_owned()).or_default() += n as usize;
+        }
+    }
+    expected
+}
+
+/// The demo tells the 1953 story into a fresh journal: every finding the scenario is
+/// written to give, the cases in their states, the prisoners as the spec says, a
+/// journal that verifies; and `journal replay` on the same directory agrees with it.
 #[test]
-fn demo_runs_on_the_embedded_defaults() {
-    let output = armistice(&["demo"]);
+fn demo_tells_the_1953_story_and_replay_agrees() {
+    let dir = temp_dir("demo");
+    let data = dir.join("data");
+    let data_arg = data.to_str().unwrap();
+    let output = armistice(&["demo", "--no-serve", "--json", "--data", data_arg]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("Korean Armistice Agreement"));
+    let demo: DemoJson = serde_json::from_slice(&output.stdout).unwrap();
+    let demo_value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(demo.data_dir, data_arg);
+    assert!(demo.journal.verified);
+    assert_eq!(demo.journal.checkpoint_size, demo.journal.entries);
+    assert_eq!(demo.journal.cosigned_by, ["unc", "kpa-cpv", "nnsc"]);
+    assert_eq!(demo.journal.root.len(), 64);
+    assert!(demo.errors.is_empty(), "{:?}", demo.errors);
+
+    let found = |citation: &str, rule: &str, responsible: Option<&str>| {
+        demo.findings
+            .iter()
+            .any(|f| f.citation == citation && f.rule == rule && f.responsible.as_deref() == responsible)
+    };
+    assert!(found("II.13(a)", "withdrawal", Some("kpa-cpv")), "the late unit: {:?}", demo.findings);
+    assert!(found("I.6", "hostile-act", None), "the fire: {:?}", demo.findings);
+    assert!(found("I.7", "line-crossing", Some("kpa-cpv")), "the crossing: {:?}", demo.findings);
+    assert!(found("II.16", "airspace", Some("unc")), "the aircraft: {:?}", demo.findings);
+    assert!(found("I.10", "headcount-limit", Some("kpa-cpv")), "the headcount: {:?}", demo.findings);
+    assert!(found("II.13(c)", "rotation", Some("kpa-cpv")), "the rotation: {:?}", demo.findings);
+    assert!(
+        demo.findings.iter().any(|f| f.citation == "II.31" && f.rule == "meetings"),
+        "the missed meeting: {:?}",
+        demo.findings
+    );
+    // The hazards were removed in time: no hazard finding.
+    assert!(!demo.findings.iter().any(|f| f.rule == "hazard-removal"), "{:?}", demo.findings);
+    assert_eq!(demo.findings_by_citation.values().sum::<usize>(), demo.findings.len());
+
+    let states: BTreeMap<&str, &str> = demo.incidents.iter().map(|i| (i.case.as_str(), i.state.as_str())).collect();
+    assert_eq!(states["mac-1"], "corrected");
+    assert_eq!(demo.incidents[0].paragraph, "II.13(a)");
+    let cases: Vec<(&str, usize)> = demo.cases_by_state.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(cases, [("corrected", 1), ("found", 2), ("responded", 1), ("under-investigation", 1)]);
+
+    let expected = prisoners_expected_by_nationality();
+    assert_eq!(demo.prisoners_by_nationality, expected);
+    let mut by_state: BTreeMap<String, usize> = BTreeMap::new();
+    for states in expected.values() {
+        for (state, n) in states {
+            *by_state.entry(state.clone()).or_default() += n;
+        }
+    }
+    assert_eq!(demo.prisoners_by_state, by_state);
+    assert_eq!(demo.prisoners_total, by_state.values().sum::<usize>());
+
+    // The same directory, replayed on its own, gives the same derived state.
+    let output = armistice(&["journal", "replay", "--data", data_arg, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let replayed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let replayed = replayed.as_object().unwrap();
+    assert!(replayed.contains_key("prisoners_by_nationality"));
+    for (key, value) in replayed {
+        assert_eq!(demo_value.get(key), Some(value), "`{key}` differs between demo and journal replay");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -14,3 +14,4 @@ pub mod journal;
 pub mod pow;
 pub mod replay;
 pub mod rules;
+pub mod story;

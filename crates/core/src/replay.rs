@@ -5,6 +5,10 @@
 //! limit, team composition, meetings), the special inspections and which are
 //! outstanding, and the prisoner ledger's counts and findings (through `pow`).
 //!
+//! A `prisoner_event` entry carries one or more lines of the ledger's NDJSON format (a
+//! day's batch of records and events); a bad line is a fault naming the entry and the
+//! line, and the payload's other lines still count.
+//!
 //! A correction entry supersedes the entry it corrects: its payload is read as if it
 //! had been the corrected entry's, in that entry's place (the latest correction wins; a
 //! correction of a correction corrects the original). An entry whose payload cannot be
@@ -33,8 +37,10 @@ pub enum Problem {
     Report(#[from] ReportError),
     #[error("{0}")]
     Commission(#[from] DocketError),
-    #[error("prisoner ledger line: {0}")]
-    PrisonerLine(String),
+    /// Line `line` (from 1) of a `prisoner_event` payload cannot be read; the payload's
+    /// other lines still count.
+    #[error("prisoner ledger, line {line} of the payload: {message}")]
+    PrisonerLine { line: usize, message: String },
     #[error("prisoner ledger: {0}")]
     Ledger(#[from] LedgerError),
     #[error("list: {0}")]
@@ -74,6 +80,8 @@ pub struct Replay {
     pub requests: Vec<(Request, RequestStatus)>,
     /// Prisoners by state, in the order of [`StateKind::ALL`].
     pub prisoners: Vec<(StateKind, usize)>,
+    /// Prisoners by nationality, then state (states with no one left out).
+    pub prisoners_by_nationality: BTreeMap<String, BTreeMap<StateKind, usize>>,
     pub list_rows: usize,
     /// The time the replay judges due dates against: given, or the last entry's receipt.
     pub as_of: Option<DateTime<FixedOffset>>,
@@ -153,11 +161,16 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
                 }
                 Err(e) => fault(e.into()),
             },
-            EntryKind::PrisonerEvent => match parse_line(payload) {
-                Ok(Item::Prisoner(p)) => prisoners.push((index, p)),
-                Ok(Item::Event(e)) => events.push((index, e)),
-                Err(e) => fault(Problem::PrisonerLine(e)),
-            },
+            // One entry may carry a batch: every line is a record or an event.
+            EntryKind::PrisonerEvent => {
+                for (n, line) in payload.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                    match parse_line(line) {
+                        Ok(Item::Prisoner(p)) => prisoners.push((index, p)),
+                        Ok(Item::Event(e)) => events.push((index, e)),
+                        Err(message) => fault(Problem::PrisonerLine { line: n + 1, message }),
+                    }
+                }
+            }
             EntryKind::ListUpload => match parse_list(payload.as_bytes()) {
                 Ok(list) => {
                     list_rows += list.entries.len();
@@ -209,6 +222,7 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
         cases: docket.cases.values().cloned().collect(),
         requests,
         prisoners: ledger.counts(),
+        prisoners_by_nationality: ledger.counts_by(|p| p.nationality.clone()),
         list_rows,
         as_of,
         faults,

@@ -190,3 +190,36 @@ fn the_same_entries_always_give_the_same_state() {
         assert_eq!(format!("{:?}", replay(agreement, atlas, &story.entries, None)), first);
     }
 }
+
+#[test]
+fn a_prisoner_event_entry_carries_a_batch_and_a_bad_line_is_named() {
+    let (agreement, atlas) = fixture();
+    let mut story = Story::new();
+    let batch = [
+        r#"{"type":"prisoner","id":"p1","detaining_side":"unc","side":"kpa-cpv","nationality":"China"}"#,
+        r#"{"type":"prisoner","id":"p2","detaining_side":"unc","side":"kpa-cpv","nationality":"North Korea"}"#,
+        "",
+        r#"{"type":"event","id":"e1","prisoner":"p1","at":"1953-08-15T10:00:00+09:00","author":"unc","event":"handed-over","point":"panmunjom","receiving_officer":"Col. Li"}"#,
+        r#"{"type":"event","id":"e2","prisoner":"p2","at":"1953-08-15T10:00:00+09:00""#,
+        r#"{"type":"event","id":"e3","prisoner":"p2","at":"1953-08-15T10:00:00+09:00","author":"unc","event":"handed-over","point":"panmunjom","receiving_officer":"Col. Li"}"#,
+    ]
+    .join("\n");
+    story.add(
+        EntryKind::PrisonerEvent,
+        "UNC",
+        r#"{"type":"prisoner","id":"p0","detaining_side":"unc","side":"kpa-cpv","nationality":"China"}"#,
+        None,
+    );
+    let index = story.add(EntryKind::PrisonerEvent, "UNC", &batch, None);
+    let r = replay(agreement, atlas, &story.entries, None);
+    let count = |kind: StateKind| r.prisoners.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
+    // The good lines count: three records (one from the first entry), two hand-overs.
+    assert_eq!(r.prisoners.iter().map(|(_, n)| n).sum::<usize>(), 3);
+    assert_eq!(count(StateKind::HandedOver), 2);
+    assert_eq!(r.prisoners_by_nationality["North Korea"][&StateKind::HandedOver], 1);
+    // The cut-off line is named by its entry and its line within the payload.
+    assert_eq!(r.faults.len(), 1, "{:?}", r.faults);
+    assert_eq!(r.faults[0].index, index);
+    assert!(matches!(&r.faults[0].problem, Problem::PrisonerLine { line: 5, .. }), "{:?}", r.faults[0].problem);
+    assert!(r.faults[0].problem.to_string().contains("line 5 of the payload"), "{}", r.faults[0].problem);
+}

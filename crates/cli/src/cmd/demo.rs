@@ -1,79 +1,314 @@
-//! `armistice demo`: the 1953 armistice end to end, on the embedded defaults. Today it
-//! shows the agreement, its zones, the findings on the sample reports and the prisoner
-//! ledger replayed from the built-in scenario; the replay of the first months with the
-//! journal and console comes with the later issues.
+//! `armistice demo`: the 1953 armistice's first months end to end. Loads the built-in
+//! agreement, tells the built-in story (`core::story`: reports, the commissions' cases,
+//! inspections, meetings and the prisoner exchange) into a fresh SQLite journal as
+//! signed entries, signs a checkpoint that both sides and the NNSC co-sign, replays the
+//! journal, verifies its export, and prints what it all shows (docs/demo.md).
+//!
+//! The keys are derived from fixed seeds named by party, so every run gives the same
+//! keys, entries and root. They are for the demo only: anyone can re-derive them.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use anyhow::{Context, Result};
-use armistice_core::agreement::{builtin, load};
+use anyhow::{Context, Result, anyhow, bail};
+use armistice_core::agreement::{Agreement, builtin, load};
 use armistice_core::geo::Atlas;
-use armistice_core::pow::{Terms, replay, scenario};
-use armistice_core::rules::{Checker, Report};
+use armistice_core::journal::{
+    Checkpoint, CoSignature, Hash, SecretKey, Signature, Submission, Time, cosign, export, verify,
+};
+use armistice_core::pow::Terms;
+use armistice_core::replay::{Replay, replay};
+use armistice_core::story;
+use armistice_store::{JournalStore, Location, Writer, load as load_store, open};
+use chrono::Utc;
 use clap::Args;
+use serde::Serialize;
 
+use super::journal::replay::{ReplayView, view};
 use crate::exit::Code;
+use crate::keyfile::KeyFile;
 
-/// The sample reports shipped with the Korea 1953 agreement.
-const SAMPLE_REPORTS: &str = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+/// Who co-signs the demo's checkpoint: both sides and the neutral supervisory commission.
+const COSIGNERS: [&str; 3] = ["unc", "kpa-cpv", "nnsc"];
 
+/// Replay the 1953 armistice's first months through the signed journal and show them.
+///
+/// Loads the built-in Korea 1953 agreement into a fresh embedded store, submits the
+/// scenario (data/korea-1953/scenario/ and the prisoner scenario: the withdrawal from
+/// the DMZ, incidents with their reports and cases, inspections at the ports of entry,
+/// the commissions' meetings, the prisoner exchange and the NNRC's custody) as signed
+/// entries, co-signs a checkpoint as both sides and the NNSC, replays and verifies the
+/// journal, and prints incidents, findings by paragraph, cases by state, prisoners by
+/// state and nationality, and the journal's size, root and verification. The keys are
+/// derived from fixed names: for the demo only.
+///
+/// Example: `armistice demo --no-serve --json --data demo-data`
 #[derive(Debug, Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Keep the store in DIR (created if missing; it must not hold a journal yet).
+    /// Default: a new temporary directory, whose path is printed.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Only print the summary; do not serve the console.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// The console's port on 127.0.0.1 (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 8053)]
+    pub port: u16,
+    /// Print the summary as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: DemoArgs) -> Result<Code> {
-    super::agreement::run(super::agreement::AgreementCommand::Show(super::agreement::ShowArgs {
-        agreement: None,
-        json: false,
-    }))?;
-    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow::anyhow!("{e}"))?;
+/// A key for `name`, from a fixed seed: SHA-256 leaf hash of a demo-only label. Anyone
+/// can derive it, so nothing signed with it proves who signed; real keys come from
+/// `armistice journal keygen`.
+fn demo_key(name: &str) -> SecretKey {
+    let Hash(seed) = Hash::leaf(format!("armistice demo key, not secret: {name}").as_bytes());
+    SecretKey::from_seed(&seed)
+}
+
+/// A new directory name under the system's temporary directory.
+fn temporary_dir() -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    std::env::temp_dir().join(format!("armistice-demo-{}-{nanos}", std::process::id()))
+}
+
+/// The journal as stored and checked.
+#[derive(Debug, Serialize)]
+struct JournalView {
+    entries: u64,
+    root: String,
+    checkpoint_size: u64,
+    cosigned_by: Vec<String>,
+    /// Whether the export verifies offline (`journal verify`).
+    verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify_error: Option<String>,
+    export_bytes: usize,
+    submitters: BTreeMap<String, u64>,
+}
+
+/// One incident: a case the MAC took up, with its reports and where it stands.
+#[derive(Debug, Serialize)]
+struct IncidentView {
+    case: String,
+    paragraph: String,
+    alleged_by: String,
+    against: String,
+    reports: Vec<String>,
+    state: &'static str,
+    outcome: Option<&'static str>,
+    responsible: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DemoView {
+    data_dir: String,
+    journal: JournalView,
+    incidents: Vec<IncidentView>,
+    prisoners_total: usize,
+    /// Everything derived, exactly as `armistice journal replay --json` prints it.
+    #[serde(flatten)]
+    replay: ReplayView,
+}
+
+pub fn run(args: DemoArgs) -> Result<Code> {
+    let data_dir = match &args.data {
+        Some(dir) => dir.clone(),
+        None => temporary_dir(),
+    };
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    if !args.json {
+        println!("armistice demo: the 1953 Korean Armistice, first months, through the signed journal");
+        println!("  data directory  {}", data_dir.display());
+    }
+    let started = Instant::now();
+    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow!("{e}"))?;
     let atlas = Atlas::build(&agreement).context("building the zones")?;
+    let store = open(&Location::Data(data_dir.clone()))
+        .with_context(|| format!("opening the journal in {}", data_dir.display()))?;
+    let size = store.size().context("reading the journal's size")?;
+    if size > 0 {
+        bail!(
+            "{} already holds a journal of {size} entries: give a new or empty directory with --data, or leave it out",
+            data_dir.display()
+        );
+    }
+    submit(&agreement, store.as_ref(), &data_dir)?;
+    let submitted = started.elapsed();
+
+    let journal =
+        load_store(store.as_ref()).with_context(|| format!("checking the journal in {}", data_dir.display()))?;
+    let replayed = replay(&agreement, &atlas, journal.entries(), None);
+    let bytes = export(&journal);
+    let verified = verify(&bytes);
+    let elapsed = started.elapsed();
+    let checkpoint = journal.checkpoints().last();
+    let journal_view = JournalView {
+        entries: journal.size(),
+        root: journal.root().to_hex(),
+        checkpoint_size: checkpoint.map_or(0, |c| c.checkpoint.size),
+        cosigned_by: checkpoint.map(|c| c.cosignatures.iter().map(|c| c.name.clone()).collect()).unwrap_or_default(),
+        verified: verified.is_ok(),
+        verify_error: verified.as_ref().err().map(|e| e.to_string()),
+        export_bytes: bytes.len(),
+        submitters: verified
+            .as_ref()
+            .map(|r| r.submitters.iter().map(|(name, _, n)| (name.clone(), *n)).collect())
+            .unwrap_or_default(),
+    };
+    let demo = DemoView {
+        data_dir: data_dir.display().to_string(),
+        journal: journal_view,
+        incidents: incidents(&replayed),
+        prisoners_total: replayed.prisoners.iter().map(|(_, n)| n).sum(),
+        replay: view(agreement.document.id.as_str(), &replayed),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&demo).context("writing JSON")?);
+    } else {
+        print_summary(&agreement, &demo);
+        println!(
+            "\n  {} entries written in {:.1} s; replayed and verified in {:.1} s more.",
+            demo.journal.entries,
+            submitted.as_secs_f64(),
+            (elapsed - submitted).as_secs_f64()
+        );
+        println!("  Look again: armistice journal replay --data {}", data_dir.display());
+    }
+    if !args.no_serve {
+        serve_console(&data_dir, args.port)?;
+    }
+    Ok(if demo.journal.verified { Code::Ok } else { Code::Error })
+}
+
+/// Where the console will be served from the demo's store. The server crate brings it;
+/// until then this says so and returns, so the demo always ends.
+pub fn serve_console(data_dir: &Path, port: u16) -> Result<()> {
+    let _ = (data_dir, port);
+    eprintln!("the console arrives with the server (see `armistice serve`)");
+    Ok(())
+}
+
+/// Signs every item of the story as its submitter, appends each day's items in one
+/// transaction received at the day's last item, then checkpoints and co-signs.
+fn submit(agreement: &Agreement, store: &dyn JournalStore, data_dir: &Path) -> Result<()> {
+    let terms = Terms::from_agreement(agreement);
+    let items = story::build(&story::korea_1953(), &terms, agreement.signed_at()).context("reading the scenario")?;
+    let server = KeyFile { name: "server".to_owned(), key: demo_key("server") };
+    let server_path = data_dir.join("server.key");
+    if !server_path.exists() {
+        server.write_new(&server_path)?;
+    }
+    store.claim_server_key(&server.public()).context("claiming the journal for the demo's server key")?;
+    let mut keys: BTreeMap<String, SecretKey> = BTreeMap::new();
+    let mut writer = Writer::open(store).context("reading the journal")?;
+    let mut last = None;
+    for day in story::days(&items) {
+        let mut submissions: Vec<(Submission, Signature)> = Vec::with_capacity(day.len());
+        for item in day {
+            let key = keys.entry(item.submitter.clone()).or_insert_with(|| demo_key(&item.submitter));
+            let submission = Submission::new(item.kind, &item.submitter, key.public(), item.payload.clone(), None)
+                .with_context(|| format!("the {} of {} at {}", item.kind, item.submitter, item.at))?;
+            let signature = submission.sign(key).context("signing")?;
+            submissions.push((submission, signature));
+        }
+        let Some(received) = day.iter().map(|i| i.at).max() else { continue };
+        let received = Time::from_datetime(received.with_timezone(&Utc));
+        writer.append(&submissions, received, &server.key).context("appending to the journal")?;
+        last = Some(received);
+    }
+    let time = last.context("the scenario has no items")?;
+    let signed = Checkpoint { root: writer.root(), size: writer.size(), time }.sign(&server.key);
+    let number = store.append_checkpoint(&signed).context("storing the checkpoint")?;
+    for name in COSIGNERS {
+        let key = keys.entry(name.to_owned()).or_insert_with(|| demo_key(name));
+        // The first checkpoint each signs: the proof from the empty tree is empty.
+        let cosignature: CoSignature = cosign(None, &signed, &server.public(), &[], name, key)
+            .with_context(|| format!("{name} co-signing the checkpoint"))?;
+        store.append_cosignature(number, &cosignature).context("storing the co-signature")?;
+    }
+    Ok(())
+}
+
+fn incidents(r: &Replay) -> Vec<IncidentView> {
+    r.cases
+        .iter()
+        .map(|c| IncidentView {
+            case: c.id.clone(),
+            paragraph: c.paragraph.to_string(),
+            alleged_by: c.alleged_by.clone(),
+            against: c.against.clone(),
+            reports: c.reports.clone(),
+            state: c.state.as_str(),
+            outcome: c.outcome.map(|o| o.as_str()),
+            responsible: c.responsible.clone(),
+        })
+        .collect()
+}
+
+fn counts<K: std::fmt::Display, V: std::fmt::Display>(map: impl IntoIterator<Item = (K, V)>) -> String {
+    let parts: Vec<String> = map.into_iter().map(|(k, n)| format!("{k} {n}")).collect();
+    if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
+}
+
+fn print_summary(agreement: &Agreement, v: &DemoView) {
     println!(
-        "\nZones (a position is in the first that holds it; a territory's area counts the land under the DMZ too)"
+        "  agreement       {}: signed {}, in effect {}",
+        agreement.document.name,
+        agreement.signed_at().format("%Y-%m-%d %H:%M %:z"),
+        agreement.effective_at().format("%Y-%m-%d %H:%M %:z")
     );
-    for zone in &atlas.zones.zones {
-        let area = atlas
-            .zones
-            .area_km2(&zone.id)
-            .map(|a| format!("{a:>10.1} km²"))
-            .unwrap_or_else(|| "  (the rest)".to_owned());
-        println!("  {:<18} {area}  {}", zone.id, zone.side.as_deref().unwrap_or("no side"));
+    let j = &v.journal;
+    println!("  journal         {} entries ({})", j.entries, counts(&v.replay.kinds));
+    println!("  root            {}", j.root);
+    println!("  checkpoint      size {}, co-signed by {}", j.checkpoint_size, j.cosigned_by.join(", "));
+    match &j.verify_error {
+        None => println!("  verified        yes: the export ({} bytes) checks offline", j.export_bytes),
+        Some(error) => println!("  verified        NO: {error}"),
     }
-    let reports: Vec<Report> =
-        SAMPLE_REPORTS.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| Report::parse(l).ok()).collect();
-    let findings = Checker::new(&agreement, &atlas).check(&reports);
-    let mut by_citation: BTreeMap<String, usize> = BTreeMap::new();
-    for finding in &findings {
-        *by_citation.entry(finding.citation.to_string()).or_default() += 1;
+    println!("\nIncidents taken to the Military Armistice Commission");
+    for i in &v.incidents {
+        let outcome = match (i.outcome, &i.responsible) {
+            (Some(o), Some(side)) => format!(" ({o}, {side})"),
+            (Some(o), None) => format!(" ({o})"),
+            _ => String::new(),
+        };
+        println!(
+            "  {:<6} {:<9} {} against {}: {}{outcome}; reports {}",
+            i.case,
+            i.paragraph,
+            i.alleged_by,
+            i.against,
+            i.state,
+            i.reports.join(", ")
+        );
     }
-    println!(
-        "\nThe sample reports (data/korea-1953/reports-sample.ndjson): {} reports, {} findings",
-        reports.len(),
-        findings.len()
-    );
-    for (citation, n) in by_citation {
-        println!("  {citation:<10} {n}");
+    println!("\nFindings by paragraph ({} in all)", v.replay.findings.len());
+    for (citation, n) in &v.replay.findings_by_citation {
+        let rules: Vec<&str> = {
+            let mut rules: Vec<&str> =
+                v.replay.findings.iter().filter(|f| &f.citation == citation).map(|f| f.rule.as_str()).collect();
+            rules.dedup();
+            rules
+        };
+        println!("  {citation:<10} {n:>3}  {}", rules.join(", "));
     }
-    for finding in findings.iter().take(3) {
-        println!("  e.g. {} {}: {}", finding.at.format("%Y-%m-%d %H:%M"), finding.citation, finding.reason);
+    println!("\nCases by state: {}", counts(&v.replay.cases_by_state));
+    println!("\nPrisoners by state ({} in all)", v.prisoners_total);
+    for (state, n) in &v.replay.prisoners_by_state {
+        println!("  {state:<24} {n:>8}");
     }
-    let terms = Terms::from_agreement(&agreement);
-    let generated =
-        scenario::generate(scenario::korea_1953_spec(), &terms).context("generating the prisoner scenario")?;
-    let (prisoners, events) = (generated.prisoners.len(), generated.events.len());
-    let (ledger, refused) = replay(terms, generated.prisoners, generated.events, None);
-    println!(
-        "\nPrisoners of war (data/korea-1953/prisoners/scenario.toml, replayed through the ledger): \
-         {prisoners} prisoners, {events} events, {} refused, {} findings",
-        refused.len(),
-        ledger.findings().len()
-    );
-    for (state, n) in ledger.counts().into_iter().filter(|&(_, n)| n > 0) {
-        println!("  {:<24} {n:>8}", state.name());
+    println!("\nPrisoners by nationality");
+    for (nationality, states) in &v.replay.prisoners_by_nationality {
+        println!("  {nationality:<16} {}", counts(states));
     }
-    println!("  (armistice pow status shows them by nationality and detaining side)");
-    println!(
-        "\nComing next: the signed journal and server, and a replay of the armistice's first\n\
-         months in the web console."
-    );
-    Ok(Code::Ok)
+    if !v.replay.errors.is_empty() {
+        println!("\nEntries that could not be used: {}", v.replay.errors.len());
+        for e in v.replay.errors.iter().take(10) {
+            println!("  entry {} ({}): {}", e.entry, e.kind, e.error);
+        }
+    }
 }

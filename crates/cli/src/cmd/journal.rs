@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::exit::Code;
 use crate::keyfile::KeyFile;
 
-mod replay;
+pub(crate) mod replay;
 pub use replay::ReplayArgs;
 
 #[derive(Debug, Subcommand)]

@@ -50,7 +50,7 @@ pub enum Command {
     Agreement(agreement::AgreementCommand),
     /// Check reports against the agreement: findings with their citations.
     Check(check::CheckArgs),
-    /// Replay the 1953 armistice end to end (today: a summary of the agreement).
+    /// Replay the 1953 armistice's first months through the signed journal, and show them.
     Demo(demo::DemoArgs),
     /// Where a position lies: zone, side, distance to the line, nearest marker.
     Locate(locate::LocateArgs),

@@ -48,26 +48,26 @@ pub struct ReplayArgs {
 }
 
 #[derive(Debug, Serialize)]
-struct FindingView {
-    source: &'static str,
-    id: String,
-    citation: String,
-    rule: String,
-    responsible: Option<String>,
-    at: String,
-    reason: String,
+pub(crate) struct FindingView {
+    pub(crate) source: &'static str,
+    pub(crate) id: String,
+    pub(crate) citation: String,
+    pub(crate) rule: String,
+    pub(crate) responsible: Option<String>,
+    pub(crate) at: String,
+    pub(crate) reason: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    reports: Vec<String>,
+    pub(crate) reports: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    entries: Vec<u64>,
+    pub(crate) entries: Vec<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    case: Option<String>,
+    pub(crate) case: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    prisoners: Vec<String>,
+    pub(crate) prisoners: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct StepView {
+pub(crate) struct StepView {
     entry: u64,
     at: String,
     actor: String,
@@ -78,7 +78,7 @@ struct StepView {
 }
 
 #[derive(Debug, Serialize)]
-struct CaseView {
+pub(crate) struct CaseView {
     id: String,
     commission: String,
     alleged_by: String,
@@ -92,7 +92,7 @@ struct CaseView {
 }
 
 #[derive(Debug, Serialize)]
-struct InspectionView {
+pub(crate) struct InspectionView {
     id: String,
     entry: u64,
     by: String,
@@ -105,34 +105,35 @@ struct InspectionView {
 }
 
 #[derive(Debug, Serialize)]
-struct SupersededView {
+pub(crate) struct SupersededView {
     entry: u64,
     by: u64,
 }
 
 #[derive(Debug, Serialize)]
-struct ErrorView {
-    entry: u64,
-    kind: String,
-    error: String,
+pub(crate) struct ErrorView {
+    pub(crate) entry: u64,
+    pub(crate) kind: String,
+    pub(crate) error: String,
 }
 
 #[derive(Debug, Serialize)]
-struct ReplayView {
-    agreement: String,
-    entries: u64,
-    as_of: Option<String>,
-    kinds: BTreeMap<String, u64>,
-    superseded: Vec<SupersededView>,
-    reports: usize,
-    findings_by_citation: BTreeMap<String, usize>,
-    findings: Vec<FindingView>,
-    cases_by_state: BTreeMap<&'static str, usize>,
-    cases: Vec<CaseView>,
-    special_inspections: Vec<InspectionView>,
-    prisoners_by_state: BTreeMap<&'static str, usize>,
-    list_rows: usize,
-    errors: Vec<ErrorView>,
+pub(crate) struct ReplayView {
+    pub(crate) agreement: String,
+    pub(crate) entries: u64,
+    pub(crate) as_of: Option<String>,
+    pub(crate) kinds: BTreeMap<String, u64>,
+    pub(crate) superseded: Vec<SupersededView>,
+    pub(crate) reports: usize,
+    pub(crate) findings_by_citation: BTreeMap<String, usize>,
+    pub(crate) findings: Vec<FindingView>,
+    pub(crate) cases_by_state: BTreeMap<&'static str, usize>,
+    pub(crate) cases: Vec<CaseView>,
+    pub(crate) special_inspections: Vec<InspectionView>,
+    pub(crate) prisoners_by_state: BTreeMap<&'static str, usize>,
+    pub(crate) prisoners_by_nationality: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    pub(crate) list_rows: usize,
+    pub(crate) errors: Vec<ErrorView>,
 }
 
 fn step_view(s: &Step) -> StepView {
@@ -220,7 +221,7 @@ fn findings(r: &Replay) -> Vec<FindingView> {
     all
 }
 
-fn view(agreement: &str, r: &Replay) -> ReplayView {
+pub(crate) fn view(agreement: &str, r: &Replay) -> ReplayView {
     let findings = findings(r);
     let mut findings_by_citation = BTreeMap::new();
     for f in &findings {
@@ -246,6 +247,11 @@ fn view(agreement: &str, r: &Replay) -> ReplayView {
         cases: r.cases.iter().map(case_view).collect(),
         special_inspections: r.requests.iter().map(inspection_view).collect(),
         prisoners_by_state: r.prisoners.iter().filter(|(_, n)| *n > 0).map(|(k, n)| (k.name(), *n)).collect(),
+        prisoners_by_nationality: r
+            .prisoners_by_nationality
+            .iter()
+            .map(|(nationality, states)| (nationality.clone(), states.iter().map(|(k, n)| (k.name(), *n)).collect()))
+            .collect(),
         list_rows: r.list_rows,
         errors: r
             .faults
@@ -293,6 +299,9 @@ fn print_summary(source: &str, v: &ReplayView) {
         println!("    {:<12} {} {} team(s), due {}", i.id, i.teams, i.team, i.due.as_deref().unwrap_or("-"));
     }
     println!("  prisoners      {}", counts(&v.prisoners_by_state));
+    for (nationality, states) in &v.prisoners_by_nationality {
+        println!("    {nationality:<16} {}", counts(states));
+    }
     println!("  errors         {}", v.errors.len());
     for e in &v.errors {
         println!("    entry {} ({}): {}", e.entry, e.kind, e.error);
