@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::finding::{Finding, stable_id};
-use super::incidents::{self, Incidents};
+use super::incidents::{self, Incidents, Sighting};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
@@ -385,8 +385,12 @@ impl<'a> Checker<'a> {
             (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| reports[a.3 as usize].id.cmp(&reports[b.3 as usize].id))
         });
         let sorted: Vec<&Report> = order.iter().map(|&(.., i)| &reports[i as usize]).collect();
+        // What grouping needs, read in memory order, then put in time order.
+        let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
+        let sightings: Vec<Sighting> = order.iter().map(|&(.., i)| sightings[i as usize]).collect();
         drop(order);
-        let incidents = incidents::group(&sorted);
+        let incidents = incidents::group_sightings(&sightings);
+        drop(sightings);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();

@@ -39,13 +39,44 @@ type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHas
 /// and a cell is dropped once its last one is more than an hour old, so the cells stay
 /// few and short and the work grows with the number of reports, not its square.
 pub fn group(reports: &[&Report]) -> Incidents {
+    let sightings: Vec<Sighting> = reports.iter().map(|r| Sighting::of(r)).collect();
+    group_sightings(&sightings)
+}
+
+/// What grouping needs of a report, in 32 bytes: the reports' own structs are large and,
+/// taken in time order, scattered in memory; these are read in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sighting {
+    /// Observed (start), whole seconds since the epoch.
+    pub t: i64,
+    pub lon: f64,
+    pub lat: f64,
+    /// `Event::index`, or `u8::MAX` when the report has no place (it joins nothing).
+    pub kind: u8,
+}
+
+impl Sighting {
+    pub fn of(report: &Report) -> Self {
+        let t = report.observed_at.start().timestamp();
+        match report.position.or_else(|| report.track.first().map(|f| f.position)) {
+            Some(p) => Self { t, lon: p.lon, lat: p.lat, kind: report.event.index() as u8 },
+            None => Self { t, lon: 0.0, lat: 0.0, kind: u8::MAX },
+        }
+    }
+
+    fn placed(&self) -> bool {
+        self.kind != u8::MAX
+    }
+}
+
+/// [`group`] over the reports' sightings, in time order.
+pub fn group_sightings(reports: &[Sighting]) -> Incidents {
     let n = reports.len();
     // The incident (its earliest report) of each report so far.
     let mut root: Vec<u32> = (0..n as u32).collect();
-    let anchor = |r: &Report| r.position.or_else(|| r.track.first().map(|f| f.position));
     // A degree of latitude is at least 110.5 km; a degree of longitude shrinks with the
     // cosine of the latitude, so cells are sized for the highest latitude in the batch.
-    let max_lat = reports.iter().filter_map(|r| anchor(r)).map(|p| p.lat.abs()).fold(0.0f64, f64::max).min(85.0);
+    let max_lat = reports.iter().filter(|r| r.placed()).map(|p| p.lat.abs()).fold(0.0f64, f64::max).min(85.0);
     let cell_lat = INCIDENT_METRES / 110_500.0;
     let cell_lon = INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
     // Only looked up, never iterated: a hash map keeps the result independent of its order.
@@ -53,9 +84,11 @@ pub fn group(reports: &[&Report]) -> Incidents {
     // Every first report in a cell, oldest first, to drop them from their cells after an hour.
     let mut window: VecDeque<(i64, CellKey)> = VecDeque::new();
     for (i, report) in reports.iter().enumerate() {
-        let Some(p) = anchor(report) else { continue };
-        let (x, y) = ((p.lon / cell_lon).floor() as i64, (p.lat / cell_lat).floor() as i64);
-        let t = report.observed_at.start().timestamp();
+        if !report.placed() {
+            continue;
+        }
+        let (x, y) = ((report.lon / cell_lon).floor() as i64, (report.lat / cell_lat).floor() as i64);
+        let t = report.t;
         while let Some(&(when, key)) = window.front() {
             if t - when <= INCIDENT_SECONDS {
                 break;
@@ -70,7 +103,7 @@ pub fn group(reports: &[&Report]) -> Incidents {
                 }
             }
         }
-        let kind = report.event.index() as u8;
+        let kind = report.kind;
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let Some(others) = cells.get(&(kind, x + dx, y + dy)) else { continue };
@@ -78,7 +111,7 @@ pub fn group(reports: &[&Report]) -> Incidents {
                     debug_assert!(when <= t && t - when <= INCIDENT_SECONDS);
                     // The cells hold only incidents' first reports; the earliest near one
                     // wins, so an incident's id is stable.
-                    if (j as u32) < root[i] && near(reports[i], reports[j]) {
+                    if (j as u32) < root[i] && near(&reports[i], &reports[j]) {
                         root[i] = j as u32;
                         break;
                     }
@@ -169,17 +202,14 @@ impl Hasher for WordHasher {
     }
 }
 
-fn near(a: &Report, b: &Report) -> bool {
-    let (Some(p), Some(q)) = (
-        a.position.or_else(|| a.track.first().map(|f| f.position)),
-        b.position.or_else(|| b.track.first().map(|f| f.position)),
-    ) else {
+fn near(a: &Sighting, b: &Sighting) -> bool {
+    if !(a.placed() && b.placed()) {
         return false;
-    };
-    let dt = (a.observed_at.start() - b.observed_at.start()).num_seconds().abs();
-    let mean_lat = ((p.lat + q.lat) / 2.0).to_radians();
-    let dx = (p.lon - q.lon) * 111_320.0 * mean_lat.cos();
-    let dy = (p.lat - q.lat) * 110_574.0;
+    }
+    let dt = (a.t - b.t).abs();
+    let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
+    let dx = (a.lon - b.lon) * 111_320.0 * mean_lat.cos();
+    let dy = (a.lat - b.lat) * 110_574.0;
     dt <= INCIDENT_SECONDS && (dx * dx + dy * dy).sqrt() <= INCIDENT_METRES
 }
 
