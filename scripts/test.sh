@@ -30,6 +30,9 @@ echo "ARMISTICE_TEST_PG=${ARMISTICE_TEST_PG%%:*}://... (the store's PostgreSQL t
 step "cargo test (release)"
 cargo test --workspace --release
 
+step "the console in headless Chromium (installed from Debian if missing)"
+ARMISTICE_BIN=target/release/armistice scripts/browser-test.sh
+
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 

@@ -13,6 +13,7 @@
 //! token or a payload. It does not initialise `tracing`: the binary does.
 
 mod auth;
+pub mod console;
 pub mod dto;
 mod error;
 pub mod ingest;
@@ -54,6 +55,8 @@ pub struct Config {
     /// Most `/api/` requests handled at once; more are answered 503 at once, before
     /// their bodies are read, so memory stays bounded (at most this many 1 MiB bodies).
     pub max_in_flight: usize,
+    /// The console (HTML pages at `/`), when the server shows one.
+    pub console: Option<Arc<console::Console>>,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             queue: 8192,
             checkpoint_every: Duration::from_secs(1),
             max_in_flight: 1024,
+            console: None,
         }
     }
 }
@@ -78,6 +82,7 @@ pub struct AppState {
     tree: Arc<Mutex<Tree>>,
     metrics: Arc<metrics::Metrics>,
     in_flight: Arc<tokio::sync::Semaphore>,
+    console: Option<Arc<console::Console>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -122,6 +127,7 @@ impl App {
             tree: Arc::new(Mutex::new(Tree::new())),
             metrics,
             in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
+            console: config.console,
         };
         Ok(Self { state, writer, checkpoint_every: config.checkpoint_every })
     }

@@ -89,6 +89,8 @@ pub const ROUTES: &[Route] = &[
 ];
 
 pub fn router(state: AppState) -> Router {
+    // The console's pages are public read and outside the `/api/` limit and metrics.
+    let console = if state.console.is_some() { crate::console::router() } else { Router::new() };
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/proofs/consistency", get(consistency))
         .route_layer(middleware::from_fn_with_state(state.clone(), limit))
         .route_layer(middleware::from_fn_with_state(state.clone(), track))
+        .merge(console)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -9,9 +9,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use armistice_core::access::Parties;
 use armistice_core::agreement::{Agreement, builtin, load};
 use armistice_core::geo::Atlas;
 use armistice_core::journal::{
@@ -20,7 +22,9 @@ use armistice_core::journal::{
 use armistice_core::pow::Terms;
 use armistice_core::replay::{Replay, replay};
 use armistice_core::story;
-use armistice_store::{JournalStore, Location, Writer, load as load_store, open};
+use armistice_server::console::Console;
+use armistice_server::{App, Config};
+use armistice_store::{JournalStore, Location, Writer, load as load_store, open, open_store};
 use chrono::Utc;
 use clap::Args;
 use serde::Serialize;
@@ -184,12 +188,24 @@ pub fn run(args: DemoArgs) -> Result<Code> {
     Ok(if demo.journal.verified { Code::Ok } else { Code::Error })
 }
 
-/// Where the console will be served from the demo's store. The server crate brings it;
-/// until then this says so and returns, so the demo always ends.
+/// Serves the console and the API over the demo's store on 127.0.0.1:`port` (0: any
+/// free port), prints the address on stdout, and runs until ctrl-c or SIGTERM.
 pub fn serve_console(data_dir: &Path, port: u16) -> Result<()> {
-    let _ = (data_dir, port);
-    eprintln!("the console arrives with the server (see `armistice serve`)");
-    Ok(())
+    super::serve::init_tracing();
+    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow!("{e}"))?;
+    let atlas = Atlas::build(&agreement).context("building the zones")?;
+    let server = KeyFile::read(&data_dir.join("server.key"))?;
+    let location = Location::Data(data_dir.to_path_buf());
+    let writer = open_store(&location).with_context(|| format!("opening the journal in {}", data_dir.display()))?;
+    let reader = open_store(&location).with_context(|| format!("opening the journal in {}", data_dir.display()))?;
+    let mut config = Config::new(server.key, Parties::from_agreement(&agreement));
+    config.console = Some(Arc::new(Console::new(agreement, atlas)));
+    let app = App::start(writer, reader, config).context("starting the server")?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    super::serve::serve_app(app, addr, &data_dir.display().to_string(), |bound| {
+        println!("\nThe console: http://{bound}/  (ctrl-c stops it)");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    })
 }
 
 /// Signs every item of the story as its submitter, appends each day's items in one

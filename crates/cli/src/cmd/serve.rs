@@ -3,9 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use armistice_core::access::Parties;
+use armistice_core::geo::Atlas;
+use armistice_server::console::Console;
 use armistice_server::{App, Config};
 use armistice_store::open_store;
 use clap::Args;
@@ -14,8 +17,9 @@ use super::journal::{StoreArgs, server_key_for};
 use crate::exit::Code;
 use crate::source::load_agreement;
 
-/// Serve the journal over HTTP: submit signed entries, read them with proofs, co-sign.
+/// Serve the journal over HTTP, and the console (HTML pages at /, public read).
 ///
+/// The API: submit signed entries, read them with proofs, co-sign.
 /// Accounts come from `armistice user add`; roles name the agreement's sides. Routes,
 /// roles and what each may do: docs/server.md, and /api/openapi.json on the server.
 /// SIGTERM or ctrl-c stops it gracefully (requests in flight are answered, a last
@@ -51,24 +55,30 @@ pub fn run(args: ServeArgs) -> Result<Code> {
     // starts, since the PostgreSQL client runs a runtime of its own.
     let writer = open_store(&location).with_context(|| format!("opening {describe}"))?;
     let reader = open_store(&location).with_context(|| format!("opening {describe}"))?;
+    let atlas = Atlas::build(&agreement).context("building the zones")?;
     let mut config = Config::new(server.key, parties);
     config.max_batch = usize::from(args.max_batch);
+    config.console = Some(Arc::new(Console::new(agreement, atlas)));
     let app = App::start(writer, reader, config).with_context(|| format!("starting the server on {describe}"))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
-    runtime.block_on(async {
-        let listener =
-            tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
-        let bound = listener.local_addr().context("reading the bound address")?;
-        eprintln!("armistice: serving {describe} on http://{bound}");
-        tracing::info!(%bound, "serving");
-        armistice_server::run(listener, app, shutdown_signal()).await.context("serving")
-    })?;
+    serve_app(app, args.addr, &describe, |bound| eprintln!("armistice: serving {describe} on http://{bound}"))?;
     eprintln!("armistice: stopped");
     Ok(Code::Ok)
 }
 
+/// Serves a started app on `addr` until SIGTERM or ctrl-c; `bound` is told the address.
+pub fn serve_app(app: App, addr: SocketAddr, describe: &str, bound: impl FnOnce(SocketAddr)) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        bound(address);
+        tracing::info!(%address, describe, "serving");
+        armistice_server::run(listener, app, shutdown_signal()).await.context("serving")
+    })
+}
+
 /// Logs to stderr, filtered by RUST_LOG (default `armistice=info`).
-fn init_tracing() {
+pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("armistice=info,armistice_server=info"));
     // Colours only for a person at a terminal, not in a log file.

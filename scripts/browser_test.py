@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Drives the console in headless Chromium through chromedriver's WebDriver HTTP API
+(standard library only): opens each page, clicks an incident on the map and sees its
+finding and citation, filters findings, opens a prisoner's history, presses Verify and
+sees success, and writes a PNG screenshot of each page to docs/screenshots/.
+Usage: browser_test.py BASE_URL CHROMEDRIVER_URL SCREENSHOT_DIR"""
+import base64, json, os, sys, time, urllib.request
+
+BASE, DRIVER, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
+ELEMENT = "element-6066-11e4-a52e-4f735466cecc"
+
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(DRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as resp:
+        return json.loads(resp.read())["value"]
+
+
+session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+    "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"]}}}})["sessionId"]
+S = "/session/" + session
+
+
+def go(path):
+    call("POST", S + "/url", {"url": BASE + path})
+
+
+def find(css):
+    return call("POST", S + "/element", {"using": "css selector", "value": css})[ELEMENT]
+
+
+def text(css):
+    return call("GET", S + "/element/" + find(css) + "/text")
+
+
+def click(css):
+    call("POST", S + "/element/" + find(css) + "/click", {})
+
+
+def source():
+    return call("GET", S + "/source")
+
+
+def shot(name):
+    with open(os.path.join(SHOTS, name + ".png"), "wb") as f:
+        f.write(base64.b64decode(call("GET", S + "/screenshot")))
+
+
+def expect(condition, what):
+    if not condition:
+        raise SystemExit("browser test failed: " + what)
+    print("ok:", what)
+
+
+try:
+    for path, name, heading in [("/", "overview", "Overview"), ("/map", "map", "Map"), ("/findings", "findings", "Findings"),
+                                ("/cases", "cases", "Cases"), ("/prisoners", "prisoners", "Prisoners"), ("/record", "record", "Record")]:
+        go(path)
+        expect(text("h1") == heading, f"{path} shows its heading")
+        shot(name)
+
+    go("/map")
+    click(".incident")
+    panel = text("#panel")
+    expect("Citation" in panel and "Finding" in panel, "clicking an incident shows its finding and citation")
+    shot("map-incident")
+
+    go("/findings")
+    total = text("#count")
+    option = call("POST", S + "/element/" + find("select[name=paragraph]") + "/elements",
+                  {"using": "css selector", "value": "option"})[1][ELEMENT]
+    call("POST", S + "/element/" + option + "/click", {})
+    click(".filters button[type=submit]")
+    filtered = text("#count")
+    expect("paragraph=" in call("GET", S + "/url") and filtered != total, f"filtering findings: {total} -> {filtered}")
+
+    go("/prisoners")
+    click("a.prisoner")
+    expect(text("h1").startswith("Prisoner") and "History" in source(), "a prisoner's history opens")
+    shot("prisoner")
+
+    go("/record")
+    click("#verify")
+    for _ in range(60):
+        if "verification" in source():
+            break
+        time.sleep(1)
+    expect(text("#verification").startswith("Verified"), "Verify shows success")
+    shot("record-verified")
+finally:
+    call("DELETE", S)
+print("browser test passed")
