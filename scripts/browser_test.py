@@ -7,7 +7,7 @@ Usage: browser_test.py BASE_URL CHROMEDRIVER_URL SCREENSHOT_DIR"""
 import base64, json, os, sys, time, urllib.request
 
 BASE, DRIVER, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
-ELEMENT = "element-6066-11e4-a52e-4f735466cecc"
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 
 def call(method, path, body=None):
