@@ -4,7 +4,7 @@
 finding and citation, filters findings, opens a prisoner's history, presses Verify and
 sees success, and writes a PNG screenshot of each page to docs/screenshots/.
 Usage: browser_test.py BASE_URL CHROMEDRIVER_URL SCREENSHOT_DIR"""
-import base64, json, os, sys, time, urllib.request
+import base64, json, os, sys, time, urllib.error, urllib.request
 
 BASE, DRIVER, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
@@ -26,16 +26,37 @@ def go(path):
     call("POST", S + "/url", {"url": BASE + path})
 
 
+def patiently(action, seconds=30):
+    """Retries `action` while WebDriver answers 404 (no such element, or a stale one):
+    a click that submits a form or follows a link returns before the next page is in."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            return action()
+        except urllib.error.HTTPError as error:
+            if error.code != 404 or time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def find(css):
-    return call("POST", S + "/element", {"using": "css selector", "value": css})[ELEMENT]
+    return patiently(lambda: call("POST", S + "/element", {"using": "css selector", "value": css})[ELEMENT])
 
 
 def text(css):
-    return call("GET", S + "/element/" + find(css) + "/text")
+    return patiently(lambda: call("GET", S + "/element/" + find(css) + "/text"))
 
 
 def click(css):
-    call("POST", S + "/element/" + find(css) + "/click", {})
+    patiently(lambda: call("POST", S + "/element/" + find(css) + "/click", {}))
+
+
+def wait_until(condition, what, seconds=30):
+    deadline = time.time() + seconds
+    while not condition():
+        if time.time() > deadline:
+            raise SystemExit("browser test failed: timed out waiting for " + what)
+        time.sleep(0.2)
 
 
 def source():
@@ -72,11 +93,13 @@ try:
                   {"using": "css selector", "value": "option"})[1][ELEMENT]
     call("POST", S + "/element/" + option + "/click", {})
     click(".filters button[type=submit]")
+    wait_until(lambda: "paragraph=" in call("GET", S + "/url"), "the filtered findings page")
     filtered = text("#count")
     expect("paragraph=" in call("GET", S + "/url") and filtered != total, f"filtering findings: {total} -> {filtered}")
 
     go("/prisoners")
     click("a.prisoner")
+    wait_until(lambda: "/prisoners/" in call("GET", S + "/url"), "a prisoner's page")
     expect(text("h1").startswith("Prisoner") and "History" in source(), "a prisoner's history opens")
     shot("prisoner")
 
