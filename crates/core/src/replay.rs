@@ -23,7 +23,7 @@ use crate::agreement::Agreement;
 use crate::commission::{self, Case, Docket, DocketError, PayloadError, Request, RequestStatus};
 use crate::geo::Atlas;
 use crate::journal::{Entry, EntryKind};
-use crate::pow::file::{Item, parse_line};
+use crate::pow::file::LineError;
 use crate::pow::list::{ListError, parse_list};
 use crate::pow::{self, LedgerError, StateKind};
 use crate::rules::{self, Checker, Report, ReportError};
@@ -163,12 +163,11 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
             },
             // One entry may carry a batch: every line is a record or an event.
             EntryKind::PrisonerEvent => {
-                for (n, line) in payload.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    match parse_line(line) {
-                        Ok(Item::Prisoner(p)) => prisoners.push((index, p)),
-                        Ok(Item::Event(e)) => events.push((index, e)),
-                        Err(message) => fault(Problem::PrisonerLine { line: n + 1, message }),
-                    }
+                let batch = pow::file::parse(payload);
+                prisoners.extend(batch.prisoners.into_iter().map(|(_, p)| (index, p)));
+                events.extend(batch.events.into_iter().map(|(_, e)| (index, e)));
+                for LineError { line, message } in batch.rejected {
+                    fault(Problem::PrisonerLine { line, message });
                 }
             }
             EntryKind::ListUpload => match parse_list(payload.as_bytes()) {
@@ -180,7 +179,7 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
                 }
                 Err(e) => fault(e.into()),
             },
-            EntryKind::Correction => {}
+            // The commission kinds (corrections were skipped above).
             _ => {
                 let decoded = commission::decode(kind, payload);
                 let applied = decoded.map_err(Problem::from).and_then(|p| {
