@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 
+use super::actor::Actor;
 use super::case::{Case, CaseError};
 use super::composition;
 use super::dispatch::{Board, DispatchError, LimitBreach};
@@ -43,6 +44,12 @@ pub struct Docket {
     findings: Vec<Finding>,
 }
 
+/// The case `id`, taken from the map alone so that the board and terms stay free to
+/// borrow beside it.
+fn case_mut<'a>(cases: &'a mut BTreeMap<String, Case>, id: &str) -> Result<&'a mut Case, CaseError> {
+    cases.get_mut(id).ok_or_else(|| CaseError::Unknown { case: id.to_owned() })
+}
+
 impl Docket {
     pub fn new(agreement: &Agreement) -> Self {
         Self::with_terms(Terms::from_agreement(agreement))
@@ -57,10 +64,6 @@ impl Docket {
             minutes: Vec::new(),
             findings: Vec::new(),
         }
-    }
-
-    fn case_mut(&mut self, id: &str) -> Result<&mut Case, CaseError> {
-        self.cases.get_mut(id).ok_or_else(|| CaseError::Unknown { case: id.to_owned() })
     }
 
     fn breach(&mut self, breach: Option<LimitBreach>, entry: u64, at: DateTime<FixedOffset>, case: Option<&str>) {
@@ -118,13 +121,10 @@ impl Docket {
                 let case = Case::open(&self.terms, entry, a, report_known)?;
                 self.cases.insert(case.id.clone(), case);
             }
-            Payload::Response(r) => self.case_mut(&r.case)?.respond(entry, r)?,
+            Payload::Response(r) => case_mut(&mut self.cases, &r.case)?.respond(entry, r)?,
             Payload::TeamDispatch(d) => match &d.case {
                 Some(id) => {
-                    let Some(case) = self.cases.get_mut(id) else {
-                        return Err(CaseError::Unknown { case: id.clone() }.into());
-                    };
-                    let breach = case.dispatch(&self.terms, &mut self.board, entry, d)?;
+                    let breach = case_mut(&mut self.cases, id)?.dispatch(&self.terms, &mut self.board, entry, d)?;
                     self.breach(breach, entry, d.at.0, Some(id));
                 }
                 None => {
@@ -134,19 +134,13 @@ impl Docket {
                 }
             },
             Payload::InvestigationReport(r) => {
-                let Some(case) = self.cases.get_mut(&r.case) else {
-                    return Err(CaseError::Unknown { case: r.case.clone() }.into());
-                };
-                case.report(&mut self.board, entry, r)?;
-                if let super::actor::Actor::Team(team) = &r.by {
+                case_mut(&mut self.cases, &r.case)?.report(&mut self.board, entry, r)?;
+                if let Actor::Team(team) = &r.by {
                     self.composition(team.as_str(), &r.members, entry, r.at.0, Some(&r.case));
                 }
             }
             Payload::CommissionFinding(f) => {
-                let Some(case) = self.cases.get_mut(&f.case) else {
-                    return Err(CaseError::Unknown { case: f.case.clone() }.into());
-                };
-                case.find(&self.terms, &self.board, entry, f)?;
+                case_mut(&mut self.cases, &f.case)?.find(&self.terms, &self.board, entry, f)?
             }
             Payload::MeetingMinutes(m) => {
                 if !self.terms.is_commission(m.commission.as_str()) {
@@ -161,7 +155,7 @@ impl Docket {
                 if let Some(id) = answered {
                     self.board.return_dispatch(&id);
                 }
-                if let super::actor::Actor::Team(team) = &r.by
+                if let Actor::Team(team) = &r.by
                     && !r.members.is_empty()
                 {
                     self.composition(team.as_str(), &r.members, entry, r.at.0, None);
