@@ -6,19 +6,9 @@
 use std::sync::OnceLock;
 
 use armistice_core::agreement::{Agreement, builtin, load};
-use armistice_core::commission::{Docket, decode};
+use armistice_core::commission::{Docket, KINDS, decode};
 use armistice_core::journal::EntryKind;
 use libfuzzer_sys::fuzz_target;
-
-const KINDS: [EntryKind; 7] = [
-    EntryKind::Allegation,
-    EntryKind::Response,
-    EntryKind::TeamDispatch,
-    EntryKind::InvestigationReport,
-    EntryKind::CommissionFinding,
-    EntryKind::MeetingMinutes,
-    EntryKind::InspectionReport,
-];
 
 /// A docket with one open case (`mac-1`) and one meeting, so that later moves have
 /// something to act on.

@@ -32,5 +32,5 @@ pub use case::{Action, Case, CaseError, CaseState, Step};
 pub use docket::{Docket, DocketError};
 pub use finding::Finding;
 pub use inspection::{Request, RequestStatus};
-pub use payload::{Payload, PayloadError, decode, is_commission_kind};
+pub use payload::{KINDS, Payload, PayloadError, decode};
 pub use terms::Terms;
