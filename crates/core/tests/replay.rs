@@ -5,23 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::OnceLock;
+mod common;
 
-use armistice_core::agreement::{Agreement, builtin, load};
 use armistice_core::commission::{CaseState, RequestStatus};
-use armistice_core::geo::Atlas;
 use armistice_core::journal::{Entry, EntryKind, EntryRef, SecretKey, Submission, Time};
 use armistice_core::pow::StateKind;
 use armistice_core::replay::{Problem, replay};
-
-fn fixture() -> &'static (Agreement, Atlas) {
-    static FIXTURE: OnceLock<(Agreement, Atlas)> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
-        let agreement = load(&builtin::korea_1953()).unwrap();
-        let atlas = Atlas::build(&agreement).unwrap();
-        (agreement, atlas)
-    })
-}
 
 /// Signs and receives entries in order, one minute apart from 14 August 1953.
 struct Story {
@@ -112,7 +101,7 @@ fn story() -> Story {
 
 #[test]
 fn a_story_replays_to_cases_findings_and_counts() {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     let story = story();
     let r = replay(agreement, atlas, &story.entries, None);
     assert_eq!(r.entries, 15);
@@ -156,7 +145,7 @@ fn a_story_replays_to_cases_findings_and_counts() {
 
 #[test]
 fn without_the_correction_the_missed_meeting_is_a_finding() {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     let story = story();
     let r = replay(agreement, atlas, &story.entries[..14], None);
     let meetings: Vec<&str> =
@@ -168,7 +157,7 @@ fn without_the_correction_the_missed_meeting_is_a_finding() {
 
 #[test]
 fn a_correction_with_a_wrong_hash_is_listed_and_supersedes_nothing() {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     let mut story = story();
     story.entries.truncate(14);
     let index = story.add(EntryKind::Correction, "MAC", "{}", Some(7));
@@ -183,7 +172,7 @@ fn a_correction_with_a_wrong_hash_is_listed_and_supersedes_nothing() {
 
 #[test]
 fn the_same_entries_always_give_the_same_state() {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     let story = story();
     let first = format!("{:?}", replay(agreement, atlas, &story.entries, None));
     for _ in 0..3 {
@@ -193,7 +182,7 @@ fn the_same_entries_always_give_the_same_state() {
 
 #[test]
 fn a_prisoner_event_entry_carries_a_batch_and_a_bad_line_is_named() {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     let mut story = Story::new();
     let batch = [
         r#"{"type":"prisoner","id":"p1","detaining_side":"unc","side":"kpa-cpv","nationality":"China"}"#,

@@ -6,32 +6,22 @@
 // Test helpers panic on a broken fixture, like the tests they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::OnceLock;
+mod common;
 
-use armistice_core::agreement::{Agreement, builtin, load};
-use armistice_core::geo::{Atlas, TransverseMercator};
+use armistice_core::geo::TransverseMercator;
 use armistice_core::rules::{Checker, Finding, Report};
 use chrono::{DateTime, Duration, FixedOffset};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn fixture() -> &'static (Agreement, Atlas) {
-    static FIXTURE: OnceLock<(Agreement, Atlas)> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
-        let agreement = load(&builtin::korea_1953()).unwrap();
-        let atlas = Atlas::build(&agreement).unwrap();
-        (agreement, atlas)
-    })
-}
-
 fn effective() -> DateTime<FixedOffset> {
-    fixture().0.effective_at()
+    common::korea_1953().0.effective_at()
 }
 
 /// A point `offset_m` metres north (positive) or south of the line, half way along
 /// segment 15 (in the middle of the peninsula, away from coast and estuary).
 fn off_line(offset_m: f64) -> [f64; 2] {
-    let z = &fixture().1.zones;
+    let z = &common::korea_1953().1.zones;
     let p: TransverseMercator = z.projection;
     let (a, b) = (z.line.0[15], z.line.0[16]);
     let (ax, ay) = p.forward(a.x, a.y);
@@ -61,7 +51,7 @@ fn report(id: &str, at: DateTime<FixedOffset>, position: Option<[f64; 2]>, kind:
 }
 
 fn check(reports: &[Report]) -> Vec<Finding> {
-    let (agreement, atlas) = fixture();
+    let (agreement, atlas) = common::korea_1953();
     Checker::new(agreement, atlas).check(reports)
 }
 
@@ -277,7 +267,7 @@ fn aircraft_and_naval_forces() {
 
 #[test]
 fn hazards_removed_within_45_days() {
-    let deadline = fixture().0.instant("hazard-removal").unwrap();
+    let deadline = common::korea_1953().0.instant("hazard-removal").unwrap();
     let mines = json!({"side": "unc", "hazard": "minefield"});
     assert_eq!(
         citations(&check(&[report("r1", deadline + minutes(1), Some(off_line(-700.0)), "hazard", mines.clone())])),
