@@ -223,7 +223,8 @@ pub fn prisoners(spec: &str, terms: &Terms, not_before: DateTime<FixedOffset>) -
         let key = (event.at.0.date_naive(), event.author.clone());
         first.entry(event.prisoner.as_str()).or_insert_with(|| key.clone());
         let batch = batches.entry(key).or_default();
-        batch.last = Some(batch.last.map_or(event.at.0, |t| t.max(event.at.0)));
+        // Events are in time order, so the latest so far is this one.
+        batch.last = Some(event.at.0);
         batch.events.push_str(&event_line(event));
         batch.events.push('\n');
     }

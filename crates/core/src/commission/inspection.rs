@@ -68,7 +68,7 @@ pub fn to_reports(
             .map(|m| Observer { name: m.name.clone(), nationality: Some(m.nationality.clone()) })
             .collect(),
     };
-    let received = Timestamp(if received_at > r.at.0 { received_at } else { r.at.0 });
+    let received = Timestamp(received_at.max(r.at.0));
     let report = |id: String, event: Event| Report {
         id: id.into(),
         reported_by: reported_by.clone(),
