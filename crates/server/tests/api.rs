@@ -95,6 +95,8 @@ async fn a_submission_is_received_read_proved_checkpointed_and_cosigned() {
     let (status, error) = call_json(&router, "POST", "/api/entries", Some(&unc.token), &wrong).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(error["error"].as_str().unwrap().contains("another hash"), "{error}");
+    // The client is told which entry, not where its submission sat in the writer's batch.
+    assert_eq!(error["error"], "corrects entry 0, which has another hash", "{error}");
 
     let (status, entry) = call(&router, "GET", "/api/entries/1", Some(&nnsc.token), None).await;
     assert_eq!(status, StatusCode::OK);
