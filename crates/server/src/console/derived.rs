@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use armistice_core::agreement::Agreement;
 use armistice_core::commission::Case;
 use armistice_core::geo::Atlas;
-use armistice_core::journal::{EntryKind, Journal};
+use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
 use armistice_core::replay::{Replay, replay};
 
@@ -61,6 +61,28 @@ pub struct FindingRow {
     pub prisoners: Vec<String>,
 }
 
+/// The checkpoints as stored: how many, and the latest. Not part of [`Derived`]:
+/// checkpoints and co-signatures are added without the journal growing, so they are
+/// read for each request that shows them.
+#[derive(Debug, Clone)]
+pub struct Checkpoints {
+    pub count: usize,
+    pub latest: Option<CheckpointSummary>,
+}
+
+impl Checkpoints {
+    pub fn of(checkpoints: &[SignedCheckpoint]) -> Self {
+        let latest = checkpoints.last().map(|c| CheckpointSummary {
+            number: checkpoints.len(),
+            size: c.checkpoint.size,
+            time: c.checkpoint.time.to_string(),
+            root: c.checkpoint.root.to_hex(),
+            cosigners: c.cosignatures.iter().map(|s| s.name.clone()).collect(),
+        });
+        Self { count: checkpoints.len(), latest }
+    }
+}
+
 /// The latest checkpoint and who co-signed it.
 #[derive(Debug, Clone)]
 pub struct CheckpointSummary {
@@ -77,8 +99,6 @@ pub struct Derived {
     /// The journal's size when this was built.
     pub size: u64,
     pub root: String,
-    pub checkpoints: usize,
-    pub checkpoint: Option<CheckpointSummary>,
     pub replay: Replay,
     pub findings: Vec<FindingRow>,
     pub reports: BTreeMap<String, ReportRecord>,
@@ -153,18 +173,9 @@ impl Derived {
             }
         }
         let findings = findings(&replayed);
-        let checkpoint = journal.checkpoints().last().map(|c| CheckpointSummary {
-            number: journal.checkpoints().len(),
-            size: c.checkpoint.size,
-            time: c.checkpoint.time.to_string(),
-            root: c.checkpoint.root.to_hex(),
-            cosigners: c.cosignatures.iter().map(|s| s.name.clone()).collect(),
-        });
         Self {
             size: journal.size(),
             root: journal.root().to_hex(),
-            checkpoints: journal.checkpoints().len(),
-            checkpoint,
             replay: replayed,
             findings,
             reports,

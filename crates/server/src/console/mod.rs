@@ -3,8 +3,9 @@
 //! small JS file embedded at build time. No Node, no CDN, no tiles: it works offline.
 //!
 //! The derived state is built on the first request and rebuilt when the journal's size
-//! has changed since (checked on every page request, one `size()` query). The pages are
-//! public read, like the `observer` role: they need no token.
+//! has changed since (checked on every page request, one `size()` query). Checkpoints
+//! are read afresh for the pages that show them: they are added without the size
+//! changing. The pages are public read, like the `observer` role: they need no token.
 //!
 //! - `html.rs`: `escape` and the page frame; `derived.rs`: what the pages read;
 //!   `map.rs`: the SVG map from our geometry; `pages.rs`: one function per page.
@@ -27,7 +28,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-pub use derived::Derived;
+pub use derived::{Checkpoints, Derived};
 pub use html::escape;
 use pages::Verification;
 
@@ -100,19 +101,39 @@ fn failure(status: StatusCode, message: &str) -> Response {
 
 /// The console and its current derived state, or the page that says why not.
 async fn current(state: &AppState) -> Result<(Arc<Console>, Arc<Derived>), Response> {
+    on_store(state, |console, store| console.current(store)).await
+}
+
+/// The console and what `work` reads from the store (on the blocking pool), or the page
+/// that says why not.
+async fn on_store<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Console, &dyn JournalStore) -> Result<T, String> + Send + 'static,
+) -> Result<(Arc<Console>, T), Response> {
     let Some(console) = state.console.clone() else {
         return Err(failure(StatusCode::NOT_FOUND, "This server has no console."));
     };
     let store = state.store.clone();
     let worker = console.clone();
-    let built = tokio::task::spawn_blocking(move || worker.current(store.journal())).await;
-    match built.map_err(|e| e.to_string()).and_then(|built| built) {
-        Ok(derived) => Ok((console, derived)),
+    let read = tokio::task::spawn_blocking(move || work(&worker, store.journal())).await;
+    match read.map_err(|e| e.to_string()).and_then(|read| read) {
+        Ok(read) => Ok((console, read)),
         Err(reason) => {
             tracing::error!(%reason, "building the console's state");
             Err(failure(StatusCode::INTERNAL_SERVER_ERROR, "The journal could not be read; the server log says why."))
         }
     }
+}
+
+/// The derived state and the checkpoints as stored now, which are read on every request:
+/// the derived state is rebuilt only when the journal grows, and checkpoints and
+/// co-signatures are added without it growing.
+async fn current_with_checkpoints(state: &AppState) -> Result<(Arc<Derived>, Checkpoints), Response> {
+    let read = on_store(state, |console, store| {
+        let checkpoints = Checkpoints::of(&store.read_checkpoints().map_err(|e| e.to_string())?);
+        Ok((console.current(store)?, checkpoints))
+    });
+    Ok(read.await?.1)
 }
 
 /// A page, or the page that says why it cannot be shown.
@@ -170,14 +191,14 @@ async fn prisoner(State(state): State<AppState>, Path(id): Path<String>) -> Page
 }
 
 async fn record(State(state): State<AppState>) -> Page {
-    let (_, d) = current(&state).await?;
-    Ok(Html(pages::record(&d, None)))
+    let (d, checkpoints) = current_with_checkpoints(&state).await?;
+    Ok(Html(pages::record(&d, &checkpoints, None)))
 }
 
 /// Reads the whole stored journal, exports it and verifies the export offline, as
 /// `armistice journal verify` does.
 async fn verify_record(State(state): State<AppState>) -> Page {
-    let (_, d) = current(&state).await?;
+    let (d, checkpoints) = current_with_checkpoints(&state).await?;
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let journal = load(store.journal()).map_err(|e| e.to_string())?;
@@ -188,5 +209,5 @@ async fn verify_record(State(state): State<AppState>) -> Page {
     })
     .await;
     let verification = outcome.map_err(|e| e.to_string()).and_then(|v| v).unwrap_or_else(Verification::Failed);
-    Ok(Html(pages::record(&d, Some(&verification))))
+    Ok(Html(pages::record(&d, &checkpoints, Some(&verification))))
 }
