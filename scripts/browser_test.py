@@ -105,10 +105,7 @@ try:
 
     go("/record")
     click("#verify")
-    for _ in range(60):
-        if "verification" in source():
-            break
-        time.sleep(1)
+    wait_until(lambda: "verification" in source(), "the verification result", seconds=60)
     expect(text("#verification").startswith("Verified"), "Verify shows success")
     shot("record-verified")
 finally:

@@ -201,11 +201,10 @@ impl WriterState<'_> {
                     let (_, reply) = batch.remove(position);
                     let _ = reply.send(Err(IngestError::Refused(source.to_string())));
                 }
-                Err(error @ WriteError::CorrectionTarget { position, .. }) => {
+                Err(WriteError::CorrectionTarget { position, target, reason }) => {
+                    // Said without the batch position, which means nothing to the caller.
                     let (_, reply) = batch.remove(position);
-                    let reason = error.to_string();
-                    let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, r)| r).to_owned();
-                    let _ = reply.send(Err(IngestError::Refused(reason)));
+                    let _ = reply.send(Err(IngestError::Refused(format!("corrects entry {target}, which {reason}"))));
                 }
                 Err(WriteError::Store(error)) => {
                     tracing::error!(%error, entries = batch.len(), "appending a batch");

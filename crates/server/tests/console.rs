@@ -17,7 +17,7 @@ use armistice_core::pow::Terms;
 use armistice_core::story;
 use armistice_server::console::{Console, PAGES};
 use armistice_server::{AppState, router};
-use armistice_store::{SqliteStore, Writer};
+use armistice_store::{JournalStore, SqliteStore, Writer};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::Utc;
@@ -161,6 +161,14 @@ async fn the_console_follows_the_journal_as_it_grows_and_is_absent_without_a_con
     write_story(dir.path(), "1953-07-28");
     let (_, html) = page(&router, "GET", "/record").await;
     assert!(!html.contains("<dd id=\"size\">0</dd>"), "rebuilt after the journal grew");
+    assert!(html.contains("<dt>Latest checkpoint</dt><dd>none yet</dd>"));
+    // A checkpoint adds no entry; the record page shows it all the same.
+    let store = SqliteStore::open_dir(dir.path()).unwrap();
+    let mut journal = armistice_store::load(&store).unwrap();
+    let signed = journal.checkpoint(Time::from_unix_millis(1).unwrap(), &server_key()).unwrap().clone();
+    store.append_checkpoint(&signed).unwrap();
+    let (_, html) = page(&router, "GET", "/record").await;
+    assert!(html.contains(&format!("<dt>Latest checkpoint</dt><dd>number 1, size {}", journal.size())), "{html}");
 
     let other = tempfile::tempdir().unwrap();
     let plain = router_without_console(other.path());

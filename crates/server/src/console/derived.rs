@@ -1,12 +1,13 @@
 //! What the console shows, derived once from the stored journal (replay plus the
-//! reports' and prisoners' own records) and rebuilt when the journal has grown.
+//! reports' and prisoners' own records, each corrected entry read as its correction)
+//! and rebuilt when the journal has grown.
 
 use std::collections::BTreeMap;
 
 use armistice_core::agreement::Agreement;
 use armistice_core::commission::Case;
 use armistice_core::geo::Atlas;
-use armistice_core::journal::{EntryKind, Journal};
+use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
 use armistice_core::replay::{Replay, replay};
 
@@ -60,6 +61,28 @@ pub struct FindingRow {
     pub prisoners: Vec<String>,
 }
 
+/// The checkpoints as stored: how many, and the latest. Not part of [`Derived`]:
+/// checkpoints and co-signatures are added without the journal growing, so they are
+/// read for each request that shows them.
+#[derive(Debug, Clone)]
+pub struct Checkpoints {
+    pub count: usize,
+    pub latest: Option<CheckpointSummary>,
+}
+
+impl Checkpoints {
+    pub fn of(checkpoints: &[SignedCheckpoint]) -> Self {
+        let latest = checkpoints.last().map(|c| CheckpointSummary {
+            number: checkpoints.len(),
+            size: c.checkpoint.size,
+            time: c.checkpoint.time.to_string(),
+            root: c.checkpoint.root.to_hex(),
+            cosigners: c.cosignatures.iter().map(|s| s.name.clone()).collect(),
+        });
+        Self { count: checkpoints.len(), latest }
+    }
+}
+
 /// The latest checkpoint and who co-signed it.
 #[derive(Debug, Clone)]
 pub struct CheckpointSummary {
@@ -76,8 +99,6 @@ pub struct Derived {
     /// The journal's size when this was built.
     pub size: u64,
     pub root: String,
-    pub checkpoints: usize,
-    pub checkpoint: Option<CheckpointSummary>,
     pub replay: Replay,
     pub findings: Vec<FindingRow>,
     pub reports: BTreeMap<String, ReportRecord>,
@@ -95,9 +116,17 @@ impl Derived {
         let mut events_by_day: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         let mut submitters: BTreeMap<String, u64> = BTreeMap::new();
         for entry in journal.entries() {
+            *submitters.entry(entry.submission.submitter.clone()).or_default() += 1;
+            let kind = entry.submission.kind;
+            // A corrected entry reads as its latest correction (of kind `correction`,
+            // so the kind is the corrected entry's), as replay reads it.
+            let entry = replayed
+                .superseded
+                .get(&entry.index)
+                .and_then(|&correction| journal.entries().get(usize::try_from(correction).ok()?))
+                .unwrap_or(entry);
             let submission = &entry.submission;
-            *submitters.entry(submission.submitter.clone()).or_default() += 1;
-            match submission.kind {
+            match kind {
                 EntryKind::Report => {
                     let Ok(value) = serde_json::from_str::<serde_json::Value>(&submission.payload) else { continue };
                     let Some(id) = value.get("id").and_then(|v| v.as_str()) else { continue };
@@ -144,18 +173,9 @@ impl Derived {
             }
         }
         let findings = findings(&replayed);
-        let checkpoint = journal.checkpoints().last().map(|c| CheckpointSummary {
-            number: journal.checkpoints().len(),
-            size: c.checkpoint.size,
-            time: c.checkpoint.time.to_string(),
-            root: c.checkpoint.root.to_hex(),
-            cosigners: c.cosignatures.iter().map(|s| s.name.clone()).collect(),
-        });
         Self {
             size: journal.size(),
             root: journal.root().to_hex(),
-            checkpoints: journal.checkpoints().len(),
-            checkpoint,
             replay: replayed,
             findings,
             reports,
@@ -234,4 +254,52 @@ fn findings(r: &Replay) -> Vec<FindingRow> {
     }
     rows.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use armistice_core::agreement::{builtin, load};
+    use armistice_core::journal::{EntryRef, SecretKey, Submission, Time};
+
+    use super::*;
+
+    const PRISONER: &str =
+        r#"{"type":"prisoner","id":"p1","detaining_side":"unc","side":"kpa-cpv","nationality":"China"}"#;
+
+    fn event(kind: &str) -> String {
+        format!(
+            r#"{{"type":"event","id":"e1","prisoner":"p1","at":"1953-08-05T09:00:00+09:00","author":"UNC","event":"{kind}"}}"#
+        )
+    }
+
+    #[test]
+    fn a_corrected_entry_is_shown_as_its_correction_says() {
+        let agreement = load(&builtin::korea_1953()).unwrap();
+        let atlas = Atlas::build(&agreement).unwrap();
+        let server = SecretKey::from_seed(&[1; 32]);
+        let unc = SecretKey::from_seed(&[2; 32]);
+        let mut journal = Journal::new(server.public());
+        let mut append = |kind, payload: String, corrects| {
+            let submission = Submission::new(kind, "UNC", unc.public(), payload, corrects).unwrap();
+            let signature = submission.sign(&unc).unwrap();
+            let at = Time::from_unix_millis(1_000 * (journal.size() as i64 + 1)).unwrap();
+            journal.receive(submission, signature, at, &server).unwrap()
+        };
+        let first = append(EntryKind::PrisonerEvent, format!("{PRISONER}\n{}", event("escaped")), None);
+        append(
+            EntryKind::Correction,
+            format!("{PRISONER}\n{}", event("repatriated")),
+            Some(EntryRef { index: 0, hash: first }),
+        );
+
+        let derived = Derived::build(&agreement, &atlas, &journal);
+        let events: Vec<(&str, u64)> =
+            derived.prisoners["p1"].events.iter().map(|e| (e.kind.as_str(), e.entry)).collect();
+        assert_eq!(events, [("repatriated", 1)], "the correction's event, from the correction's entry");
+        assert_eq!(derived.prisoners["p1"].entry, 1);
+        assert_eq!(derived.events_by_day["1953-08-05"].keys().collect::<Vec<_>>(), ["repatriated"]);
+        assert_eq!(derived.submitters["UNC"], 2, "both entries count for their submitter");
+    }
 }

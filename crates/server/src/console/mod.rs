@@ -3,8 +3,9 @@
 //! small JS file embedded at build time. No Node, no CDN, no tiles: it works offline.
 //!
 //! The derived state is built on the first request and rebuilt when the journal's size
-//! has changed since (checked on every page request, one `size()` query). The pages are
-//! public read, like the `observer` role: they need no token.
+//! has changed since (checked on every page request, one `size()` query). Checkpoints
+//! are read afresh for the pages that show them: they are added without the size
+//! changing. The pages are public read, like the `observer` role: they need no token.
 //!
 //! - `html.rs`: `escape` and the page frame; `derived.rs`: what the pages read;
 //!   `map.rs`: the SVG map from our geometry; `pages.rs`: one function per page.
@@ -27,7 +28,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-pub use derived::Derived;
+pub use derived::{Checkpoints, Derived};
 pub use html::escape;
 use pages::Verification;
 
@@ -100,82 +101,83 @@ fn failure(status: StatusCode, message: &str) -> Response {
 
 /// The console and its current derived state, or the page that says why not.
 async fn current(state: &AppState) -> Result<(Arc<Console>, Arc<Derived>), Response> {
+    on_store(state, |console, store| console.current(store)).await
+}
+
+/// The console and what `work` reads from the store (on the blocking pool), or the page
+/// that says why not.
+async fn on_store<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Console, &dyn JournalStore) -> Result<T, String> + Send + 'static,
+) -> Result<(Arc<Console>, T), Response> {
     let Some(console) = state.console.clone() else {
         return Err(failure(StatusCode::NOT_FOUND, "This server has no console."));
     };
     let store = state.store.clone();
     let worker = console.clone();
-    match tokio::task::spawn_blocking(move || worker.current(store.journal())).await {
-        Ok(Ok(derived)) => Ok((console, derived)),
-        Ok(Err(reason)) => {
+    let read = tokio::task::spawn_blocking(move || work(&worker, store.journal())).await;
+    match read.map_err(|e| e.to_string()).and_then(|read| read) {
+        Ok(read) => Ok((console, read)),
+        Err(reason) => {
             tracing::error!(%reason, "building the console's state");
             Err(failure(StatusCode::INTERNAL_SERVER_ERROR, "The journal could not be read; the server log says why."))
         }
-        Err(error) => {
-            tracing::error!(%error, "building the console's state");
-            Err(failure(StatusCode::INTERNAL_SERVER_ERROR, "The journal could not be read; the server log says why."))
-        }
     }
 }
 
-async fn overview(State(state): State<AppState>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => Html(pages::overview(&d)).into_response(),
-        Err(response) => response,
-    }
+/// The derived state and the checkpoints as stored now, which are read on every request:
+/// the derived state is rebuilt only when the journal grows, and checkpoints and
+/// co-signatures are added without it growing.
+async fn current_with_checkpoints(state: &AppState) -> Result<(Arc<Derived>, Checkpoints), Response> {
+    let read = on_store(state, |console, store| {
+        let checkpoints = Checkpoints::of(&store.read_checkpoints().map_err(|e| e.to_string())?);
+        Ok((console.current(store)?, checkpoints))
+    });
+    Ok(read.await?.1)
 }
 
-async fn map_page(State(state): State<AppState>, query: Result<Query<pages::MapQuery>, QueryRejection>) -> Response {
+/// A page, or the page that says why it cannot be shown.
+type Page = Result<Html<String>, Response>;
+
+async fn overview(State(state): State<AppState>) -> Page {
+    let (_, d) = current(&state).await?;
+    Ok(Html(pages::overview(&d)))
+}
+
+async fn map_page(State(state): State<AppState>, query: Result<Query<pages::MapQuery>, QueryRejection>) -> Page {
     let query = query.map(|q| q.0).unwrap_or_default();
-    match current(&state).await {
-        Ok((console, d)) => Html(pages::map(&d, &console.base, &query)).into_response(),
-        Err(response) => response,
-    }
+    let (console, d) = current(&state).await?;
+    Ok(Html(pages::map(&d, &console.base, &query)))
 }
 
-async fn findings(
-    State(state): State<AppState>,
-    query: Result<Query<pages::FindingsQuery>, QueryRejection>,
-) -> Response {
+async fn findings(State(state): State<AppState>, query: Result<Query<pages::FindingsQuery>, QueryRejection>) -> Page {
     let query = query.map(|q| q.0).unwrap_or_default();
-    match current(&state).await {
-        Ok((_, d)) => Html(pages::findings(&d, &query)).into_response(),
-        Err(response) => response,
-    }
+    let (_, d) = current(&state).await?;
+    Ok(Html(pages::findings(&d, &query)))
 }
 
-async fn finding(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => match d.finding(&id) {
-            Some(f) => Html(pages::finding(&d, f)).into_response(),
-            None => failure(StatusCode::NOT_FOUND, &format!("No finding {id}.")),
-        },
-        Err(response) => response,
-    }
+async fn finding(State(state): State<AppState>, Path(id): Path<String>) -> Page {
+    let (_, d) = current(&state).await?;
+    let f = d.finding(&id).ok_or_else(|| failure(StatusCode::NOT_FOUND, &format!("No finding {id}.")))?;
+    Ok(Html(pages::finding(&d, f)))
 }
 
-async fn report(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) if d.reports.contains_key(&id) || d.findings.iter().any(|f| f.reports.contains(&id)) => {
-            Html(pages::report(&d, &id)).into_response()
-        }
-        Ok(_) => failure(StatusCode::NOT_FOUND, &format!("No report {id}.")),
-        Err(response) => response,
+async fn report(State(state): State<AppState>, Path(id): Path<String>) -> Page {
+    let (_, d) = current(&state).await?;
+    if !d.reports.contains_key(&id) && !d.findings.iter().any(|f| f.reports.contains(&id)) {
+        return Err(failure(StatusCode::NOT_FOUND, &format!("No report {id}.")));
     }
+    Ok(Html(pages::report(&d, &id)))
 }
 
-async fn cases(State(state): State<AppState>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => Html(pages::cases(&d)).into_response(),
-        Err(response) => response,
-    }
+async fn cases(State(state): State<AppState>) -> Page {
+    let (_, d) = current(&state).await?;
+    Ok(Html(pages::cases(&d)))
 }
 
-async fn prisoners(State(state): State<AppState>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => Html(pages::prisoners(&d)).into_response(),
-        Err(response) => response,
-    }
+async fn prisoners(State(state): State<AppState>) -> Page {
+    let (_, d) = current(&state).await?;
+    Ok(Html(pages::prisoners(&d)))
 }
 
 async fn find_prisoner(query: Result<Query<pages::PrisonerQuery>, QueryRejection>) -> Response {
@@ -183,30 +185,20 @@ async fn find_prisoner(query: Result<Query<pages::PrisonerQuery>, QueryRejection
     Redirect::to(&format!("/prisoners/{}", html::url_component(id.trim()))).into_response()
 }
 
-async fn prisoner(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => match pages::prisoner(&d, &id) {
-            Some(page) => Html(page).into_response(),
-            None => failure(StatusCode::NOT_FOUND, &format!("No prisoner {id}.")),
-        },
-        Err(response) => response,
-    }
+async fn prisoner(State(state): State<AppState>, Path(id): Path<String>) -> Page {
+    let (_, d) = current(&state).await?;
+    pages::prisoner(&d, &id).map(Html).ok_or_else(|| failure(StatusCode::NOT_FOUND, &format!("No prisoner {id}.")))
 }
 
-async fn record(State(state): State<AppState>) -> Response {
-    match current(&state).await {
-        Ok((_, d)) => Html(pages::record(&d, None)).into_response(),
-        Err(response) => response,
-    }
+async fn record(State(state): State<AppState>) -> Page {
+    let (d, checkpoints) = current_with_checkpoints(&state).await?;
+    Ok(Html(pages::record(&d, &checkpoints, None)))
 }
 
 /// Reads the whole stored journal, exports it and verifies the export offline, as
 /// `armistice journal verify` does.
-async fn verify_record(State(state): State<AppState>) -> Response {
-    let (_, d) = match current(&state).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+async fn verify_record(State(state): State<AppState>) -> Page {
+    let (d, checkpoints) = current_with_checkpoints(&state).await?;
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let journal = load(store.journal()).map_err(|e| e.to_string())?;
@@ -216,10 +208,6 @@ async fn verify_record(State(state): State<AppState>) -> Response {
             .map_err(|e| e.to_string())
     })
     .await;
-    let verification = match outcome {
-        Ok(Ok(v)) => v,
-        Ok(Err(reason)) => Verification::Failed(reason),
-        Err(error) => Verification::Failed(error.to_string()),
-    };
-    Html(pages::record(&d, Some(&verification))).into_response()
+    let verification = outcome.map_err(|e| e.to_string()).and_then(|v| v).unwrap_or_else(Verification::Failed);
+    Ok(Html(pages::record(&d, &checkpoints, Some(&verification))))
 }

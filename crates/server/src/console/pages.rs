@@ -7,7 +7,7 @@ use std::fmt::Write;
 use armistice_core::commission::CaseState;
 use serde::Deserialize;
 
-use super::derived::{Derived, FindingRow};
+use super::derived::{Checkpoints, Derived, FindingRow};
 use super::html::{escape, page, table, url_component};
 use super::map::BaseMap;
 
@@ -491,14 +491,14 @@ pub enum Verification {
     Failed(String),
 }
 
-pub fn record(d: &Derived, verification: Option<&Verification>) -> String {
+pub fn record(d: &Derived, checkpoints: &Checkpoints, verification: Option<&Verification>) -> String {
     let mut body = format!(
         "<dl><dt>Entries</dt><dd id=\"size\">{}</dd><dt>Root</dt><dd><code>{}</code></dd><dt>Checkpoints</dt><dd>{}</dd>",
         d.size,
         escape(&d.root),
-        d.checkpoints
+        checkpoints.count
     );
-    match &d.checkpoint {
+    match &checkpoints.latest {
         Some(c) => {
             let _ = write!(
                 body,
