@@ -753,6 +753,7 @@ fn pow_status_reads_files_cites_breaches_and_names_bad_lines() {
     let missing = armistice(&["pow", "status", dir.join("nope.ndjson").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("nope.ndjson"));
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[derive(Debug, Deserialize)]

@@ -128,10 +128,13 @@ fn parse_chunk(
     reports: &mut Vec<Report>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
+    if chunk.is_empty() {
+        return 0;
+    }
     let lines: Vec<&[u8]> = chunk.strip_suffix(b"\n").unwrap_or(chunk).split(|&b| b == b'\n').collect();
-    let count = if chunk.is_empty() { 0 } else { lines.len() };
-    if threads <= 1 || lines.len() < 1024 {
-        for (n, line) in lines.iter().enumerate().take(count) {
+    let count = lines.len();
+    if threads <= 1 || count < 1024 {
+        for (n, line) in lines.iter().enumerate() {
             parse_line(first_line + n, line, checker, reports, rejected);
         }
         return count;

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use armistice_core::access::Parties;
-use armistice_core::agreement::{Agreement, builtin, load};
+use armistice_core::agreement::Agreement;
 use armistice_core::geo::Atlas;
 use armistice_core::journal::{
     Checkpoint, CoSignature, Hash, SecretKey, Signature, Submission, Time, cosign, export, verify,
@@ -29,9 +29,10 @@ use chrono::Utc;
 use clap::Args;
 use serde::Serialize;
 
-use super::journal::replay::{ReplayView, view};
+use super::journal::replay::{ReplayView, counts, view};
 use crate::exit::Code;
 use crate::keyfile::KeyFile;
+use crate::source::load_agreement;
 
 /// Who co-signs the demo's checkpoint: both sides and the neutral supervisory commission.
 const COSIGNERS: [&str; 3] = ["unc", "kpa-cpv", "nnsc"];
@@ -129,7 +130,7 @@ pub fn run(args: DemoArgs) -> Result<Code> {
         println!("  data directory  {}", data_dir.display());
     }
     let started = Instant::now();
-    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow!("{e}"))?;
+    let agreement = load_agreement(None)?;
     let atlas = Atlas::build(&agreement).context("building the zones")?;
     let store = open(&Location::Data(data_dir.clone()))
         .with_context(|| format!("opening the journal in {}", data_dir.display()))?;
@@ -142,13 +143,34 @@ pub fn run(args: DemoArgs) -> Result<Code> {
     }
     submit(&agreement, store.as_ref(), &data_dir)?;
     let submitted = started.elapsed();
+    let demo = summarise(&agreement, &atlas, store.as_ref(), &data_dir)?;
+    let elapsed = started.elapsed();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&demo).context("writing JSON")?);
+    } else {
+        print_summary(&agreement, &demo);
+        println!(
+            "\n  {} entries written in {:.1} s; replayed and verified in {:.1} s more.",
+            demo.journal.entries,
+            submitted.as_secs_f64(),
+            (elapsed - submitted).as_secs_f64()
+        );
+        println!("  Look again: armistice journal replay --data {}", data_dir.display());
+    }
+    if !args.no_serve {
+        serve_console(agreement, atlas, &data_dir, args.port)?;
+    }
+    Ok(if demo.journal.verified { Code::Ok } else { Code::Error })
+}
 
-    let journal =
-        load_store(store.as_ref()).with_context(|| format!("checking the journal in {}", data_dir.display()))?;
-    let replayed = replay(&agreement, &atlas, journal.entries(), None);
+/// Reads the stored journal back (checked entry by entry), replays it, exports it and
+/// verifies the export. The journal and its export are dropped on return, so the
+/// console does not run beside a second copy of the record.
+fn summarise(agreement: &Agreement, atlas: &Atlas, store: &dyn JournalStore, data_dir: &Path) -> Result<DemoView> {
+    let journal = load_store(store).with_context(|| format!("checking the journal in {}", data_dir.display()))?;
+    let replayed = replay(agreement, atlas, journal.entries(), None);
     let bytes = export(&journal);
     let verified = verify(&bytes);
-    let elapsed = started.elapsed();
     let checkpoint = journal.checkpoints().last();
     let journal_view = JournalView {
         entries: journal.size(),
@@ -163,37 +185,20 @@ pub fn run(args: DemoArgs) -> Result<Code> {
             .map(|r| r.submitters.iter().map(|(name, _, n)| (name.clone(), *n)).collect())
             .unwrap_or_default(),
     };
-    let demo = DemoView {
+    Ok(DemoView {
         data_dir: data_dir.display().to_string(),
         journal: journal_view,
         incidents: incidents(&replayed),
         prisoners_total: replayed.prisoners.iter().map(|(_, n)| n).sum(),
         replay: view(agreement.document.id.as_str(), &replayed),
-    };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&demo).context("writing JSON")?);
-    } else {
-        print_summary(&agreement, &demo);
-        println!(
-            "\n  {} entries written in {:.1} s; replayed and verified in {:.1} s more.",
-            demo.journal.entries,
-            submitted.as_secs_f64(),
-            (elapsed - submitted).as_secs_f64()
-        );
-        println!("  Look again: armistice journal replay --data {}", data_dir.display());
-    }
-    if !args.no_serve {
-        serve_console(&data_dir, args.port)?;
-    }
-    Ok(if demo.journal.verified { Code::Ok } else { Code::Error })
+    })
 }
 
 /// Serves the console and the API over the demo's store on 127.0.0.1:`port` (0: any
-/// free port), prints the address on stdout, and runs until ctrl-c or SIGTERM.
-pub fn serve_console(data_dir: &Path, port: u16) -> Result<()> {
+/// free port), prints the address on stdout, and runs until ctrl-c or SIGTERM. Takes
+/// the agreement and zones the demo already built.
+fn serve_console(agreement: Agreement, atlas: Atlas, data_dir: &Path, port: u16) -> Result<()> {
     super::serve::init_tracing();
-    let agreement = load(&builtin::korea_1953()).map_err(|e| anyhow!("{e}"))?;
-    let atlas = Atlas::build(&agreement).context("building the zones")?;
     let server = KeyFile::read(&data_dir.join("server.key"))?;
     let location = Location::Data(data_dir.to_path_buf());
     let writer = open_store(&location).with_context(|| format!("opening the journal in {}", data_dir.display()))?;
@@ -263,11 +268,6 @@ fn incidents(r: &Replay) -> Vec<IncidentView> {
             responsible: c.responsible.clone(),
         })
         .collect()
-}
-
-fn counts<K: std::fmt::Display, V: std::fmt::Display>(map: impl IntoIterator<Item = (K, V)>) -> String {
-    let parts: Vec<String> = map.into_iter().map(|(k, n)| format!("{k} {n}")).collect();
-    if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
 }
 
 fn print_summary(agreement: &Agreement, v: &DemoView) {

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
-use armistice_core::agreement::Timestamp;
+use armistice_core::agreement::{Citation, Timestamp};
 use armistice_core::commission::{Case, CaseState, Request, RequestStatus, Step};
 use armistice_core::geo::Atlas;
 use armistice_core::replay::{Replay, replay};
 use armistice_store::load;
+use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use serde::Serialize;
 
@@ -177,48 +178,49 @@ fn inspection_view((r, status): &(Request, RequestStatus)) -> InspectionView {
     }
 }
 
+impl FindingView {
+    /// The fields the three kinds of finding share; the lists of what shows each are
+    /// left empty for the caller to fill.
+    fn common(
+        source: &'static str,
+        id: &str,
+        citation: &Citation,
+        rule: &str,
+        responsible: &Option<String>,
+        at: DateTime<FixedOffset>,
+        reason: &str,
+    ) -> Self {
+        Self {
+            source,
+            id: id.to_owned(),
+            citation: citation.to_string(),
+            rule: rule.to_owned(),
+            responsible: responsible.clone(),
+            at: at.to_rfc3339(),
+            reason: reason.to_owned(),
+            reports: Vec::new(),
+            entries: Vec::new(),
+            case: None,
+            prisoners: Vec::new(),
+        }
+    }
+}
+
 fn findings(r: &Replay) -> Vec<FindingView> {
-    let mut all: Vec<FindingView> = Vec::new();
-    all.extend(r.report_findings.iter().map(|f| FindingView {
-        source: "reports",
-        id: f.id.clone(),
-        citation: f.citation.to_string(),
-        rule: f.rule.to_owned(),
-        responsible: f.responsible.clone(),
-        at: f.at.to_rfc3339(),
-        reason: f.reason.clone(),
+    let reports = r.report_findings.iter().map(|f| FindingView {
         reports: f.reports.clone(),
-        entries: Vec::new(),
-        case: None,
-        prisoners: Vec::new(),
-    }));
-    all.extend(r.commission_findings.iter().map(|f| FindingView {
-        source: "commissions",
-        id: f.id.clone(),
-        citation: f.citation.to_string(),
-        rule: f.rule.to_owned(),
-        responsible: f.responsible.clone(),
-        at: f.at.to_rfc3339(),
-        reason: f.reason.clone(),
-        reports: Vec::new(),
+        ..FindingView::common("reports", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    let commissions = r.commission_findings.iter().map(|f| FindingView {
         entries: f.entries.clone(),
         case: f.case.clone(),
-        prisoners: Vec::new(),
-    }));
-    all.extend(r.prisoner_findings.iter().map(|f| FindingView {
-        source: "prisoners",
-        id: f.id.clone(),
-        citation: f.citation.to_string(),
-        rule: f.rule.to_owned(),
-        responsible: f.responsible.clone(),
-        at: f.at.to_rfc3339(),
-        reason: f.reason.clone(),
-        reports: Vec::new(),
-        entries: Vec::new(),
-        case: None,
+        ..FindingView::common("commissions", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    let prisoners = r.prisoner_findings.iter().map(|f| FindingView {
         prisoners: f.prisoners.clone(),
-    }));
-    all
+        ..FindingView::common("prisoners", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    reports.chain(commissions).chain(prisoners).collect()
 }
 
 pub(crate) fn view(agreement: &str, r: &Replay) -> ReplayView {
@@ -261,7 +263,8 @@ pub(crate) fn view(agreement: &str, r: &Replay) -> ReplayView {
     }
 }
 
-fn counts<K: std::fmt::Display, V: std::fmt::Display>(map: impl IntoIterator<Item = (K, V)>) -> String {
+/// `k1 n1, k2 n2, ...`, or `none`.
+pub(crate) fn counts<K: std::fmt::Display, V: std::fmt::Display>(map: impl IntoIterator<Item = (K, V)>) -> String {
     let parts: Vec<String> = map.into_iter().map(|(k, n)| format!("{k} {n}")).collect();
     if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use armistice_core::agreement::Agreement;
 use armistice_core::pow::scenario::{self, generate};
-use armistice_core::pow::{Event, Prisoner, Terms, file};
+use armistice_core::pow::{Event, Ledger, Prisoner, Terms, file, replay_located};
 use serde::Serialize;
 
 /// Where an input item was: a file and line, or the built-in scenario.
@@ -81,6 +81,23 @@ pub fn read(paths: &[PathBuf], agreement: &Agreement, terms: &Terms) -> Result<I
     }
     input.source = names.join(", ");
     Ok(input)
+}
+
+impl Input {
+    /// Fold the records and events into the ledger as of `until`; the lines the files
+    /// could not give and the items the ledger refused come back together, in file and
+    /// line order.
+    pub fn fold(self, terms: Terms, until: Option<chrono::DateTime<chrono::FixedOffset>>) -> (Ledger, Vec<Rejected>) {
+        let mut rejected = self.rejected;
+        let (ledger, refused) = replay_located(terms, self.prisoners, self.events, until);
+        rejected.extend(refused.into_iter().map(|(origin, error)| Rejected {
+            file: origin.file,
+            line: origin.line,
+            error: error.to_string(),
+        }));
+        rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        (ledger, rejected)
+    }
 }
 
 /// `--at`: an RFC 3339 time, or a day (`YYYY-MM-DD`, its midnight in the agreement's

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use armistice_core::pow::Terms;
 use armistice_core::pow::plan::{Plan, plan};
-use armistice_core::pow::{Terms, replay_located};
 use clap::Args;
 use serde::Serialize;
 
@@ -136,13 +136,7 @@ pub fn run(args: PlanArgs) -> Result<Code> {
         None => agreement.effective_at(),
     };
     let paths: Vec<PathBuf> = args.prisoners.iter().cloned().collect();
-    let input = input::read(&paths, &agreement, &terms)?;
-    let mut rejected = input.rejected;
-    let (ledger, refused) = replay_located(terms.clone(), input.prisoners, input.events, Some(start));
-    for (origin, error) in refused {
-        rejected.push(Rejected { file: origin.file, line: origin.line, error: error.to_string() });
-    }
-    rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let (ledger, rejected) = input::read(&paths, &agreement, &terms)?.fold(terms.clone(), Some(start));
     let plan = plan(&terms, ledger.iter(), start, args.capacity).context("planning the exchange")?;
     let feasible = plan.feasible;
     let unusable = ledger.n_prisoners() == 0 && !rejected.is_empty();

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use armistice_core::pow::{Finding, StateKind, Terms, invariants, replay_located};
+use armistice_core::pow::{Finding, State, StateKind, Terms, invariants};
 use clap::Args;
 use serde::Serialize;
 
-use super::input::{self, Origin, Rejected};
+use super::input::{self, Rejected};
 use super::table::thousands;
 use crate::exit::Code;
 use crate::source::load_agreement;
@@ -87,15 +87,15 @@ struct UnaccountedView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FindingView {
-    pub id: String,
-    pub citation: String,
-    pub rule: String,
-    pub responsible: Option<String>,
-    pub at: String,
-    pub reason: String,
-    pub prisoners: Vec<String>,
-    pub events: Vec<String>,
+struct FindingView {
+    id: String,
+    citation: String,
+    rule: String,
+    responsible: Option<String>,
+    at: String,
+    reason: String,
+    prisoners: Vec<String>,
+    events: Vec<String>,
 }
 
 impl From<&Finding> for FindingView {
@@ -113,22 +113,13 @@ impl From<&Finding> for FindingView {
     }
 }
 
-fn where_from(origin: &Origin) -> (String, Option<usize>) {
-    (origin.file.clone(), origin.line)
-}
-
 pub fn run(args: StatusArgs) -> Result<Code> {
     let agreement = load_agreement(args.agreement.as_deref())?;
     let terms = Terms::from_agreement(&agreement);
     let until = args.at.as_deref().map(|t| input::parse_time(t, &agreement)).transpose()?;
     let input = input::read(&args.data, &agreement, &terms)?;
-    let mut rejected = input.rejected;
-    let (ledger, refused) = replay_located(terms, input.prisoners, input.events, until);
-    for (origin, error) in refused {
-        let (file, line) = where_from(&origin);
-        rejected.push(Rejected { file, line, error: error.to_string() });
-    }
-    rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let source = input.source.clone();
+    let (ledger, rejected) = input.fold(terms, until);
 
     let named = |counts: BTreeMap<String, BTreeMap<StateKind, usize>>| -> BTreeMap<String, BTreeMap<String, usize>> {
         counts.into_iter().map(|(k, by)| (k, by.into_iter().map(|(s, n)| (s.name().to_owned(), n)).collect())).collect()
@@ -138,17 +129,13 @@ pub fn run(args: StatusArgs) -> Result<Code> {
     let mut unaccounted: BTreeMap<String, Vec<UnaccountedView>> =
         ledger.terms().sides.iter().map(|s| (s.clone(), Vec::new())).collect();
     for (prisoner, account) in ledger.iter() {
-        if account.state.kind() == StateKind::Unaccounted {
-            let reason = match &account.state {
-                armistice_core::pow::State::Unaccounted { reason } => reason.clone(),
-                _ => None,
-            };
+        if let State::Unaccounted { reason } = &account.state {
             unaccounted.entry(prisoner.detaining_side.to_string()).or_default().push(UnaccountedView {
                 id: prisoner.id.clone(),
                 nationality: prisoner.nationality.clone(),
                 names: prisoner.names.iter().map(|n| n.text.clone()).collect(),
                 since: account.since.map(|t| t.to_rfc3339()),
-                reason,
+                reason: reason.clone(),
             });
         }
     }
@@ -159,7 +146,7 @@ pub fn run(args: StatusArgs) -> Result<Code> {
     let findings = ledger.findings();
     let view = StatusView {
         agreement: agreement.document.id.to_string(),
-        source: input.source,
+        source,
         at: ledger.now().map(|t| t.to_rfc3339()),
         prisoners: ledger.n_prisoners(),
         events: ledger.n_events(),
