@@ -111,27 +111,17 @@ struct Prepared<'a> {
 /// The event kinds (`Event::index`) a rule can apply to: a report of any other kind
 /// cannot break it, so it is not evaluated there.
 fn event_kinds(rule: &Rule) -> &'static [usize] {
-    const PERSONNEL: usize = 0;
-    const VEHICLE: usize = 1;
-    const HOSTILE_ACT: usize = 2;
-    const AIRCRAFT: usize = 3;
-    const VESSEL: usize = 4;
-    const CROSSING: usize = 5;
-    const ZONE_ENTRY: usize = 6;
-    const HAZARD: usize = 7;
-    const ROTATION: usize = 8;
-    const MATERIEL: usize = 9;
     match rule {
-        Rule::HostileAct(_) => &[HOSTILE_ACT],
-        Rule::LineCrossing(_) => &[PERSONNEL, VEHICLE, CROSSING],
-        Rule::ZoneEntry(_) | Rule::ZoneExit(_) => &[ZONE_ENTRY],
-        Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_) => &[PERSONNEL, ZONE_ENTRY],
-        Rule::Withdrawal(_) | Rule::IslandEvacuation(_) | Rule::GroundForces(_) => &[PERSONNEL, VEHICLE],
-        Rule::HazardRemoval(_) => &[HAZARD],
-        Rule::Airspace(_) => &[AIRCRAFT],
-        Rule::NavalForces(_) => &[VESSEL],
-        Rule::Rotation(_) => &[ROTATION],
-        Rule::Replacement(_) => &[MATERIEL],
+        Rule::HostileAct(_) => &[Event::HOSTILE_ACT],
+        Rule::LineCrossing(_) => &[Event::PERSONNEL, Event::VEHICLE, Event::CROSSING],
+        Rule::ZoneEntry(_) | Rule::ZoneExit(_) => &[Event::ZONE_ENTRY],
+        Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_) => &[Event::PERSONNEL, Event::ZONE_ENTRY],
+        Rule::Withdrawal(_) | Rule::IslandEvacuation(_) | Rule::GroundForces(_) => &[Event::PERSONNEL, Event::VEHICLE],
+        Rule::HazardRemoval(_) => &[Event::HAZARD],
+        Rule::Airspace(_) => &[Event::AIRCRAFT],
+        Rule::NavalForces(_) => &[Event::VESSEL],
+        Rule::Rotation(_) => &[Event::ROTATION],
+        Rule::Replacement(_) => &[Event::MATERIEL],
         Rule::Composition(_)
         | Rule::DispatchLimit(_)
         | Rule::Meetings(_)

@@ -257,20 +257,33 @@ impl Event {
     /// How many kinds there are.
     pub const KINDS: usize = 11;
 
+    /// Each kind's [`Event::index`], by name, for tables indexed by kind.
+    pub const PERSONNEL: usize = 0;
+    pub const VEHICLE: usize = 1;
+    pub const HOSTILE_ACT: usize = 2;
+    pub const AIRCRAFT: usize = 3;
+    pub const VESSEL: usize = 4;
+    pub const CROSSING: usize = 5;
+    pub const ZONE_ENTRY: usize = 6;
+    pub const HAZARD: usize = 7;
+    pub const ROTATION: usize = 8;
+    pub const MATERIEL: usize = 9;
+    pub const CASUALTIES: usize = 10;
+
     /// The kind's position in the list of kinds, from 0 (personnel) to `KINDS - 1`.
     pub fn index(&self) -> usize {
         match self {
-            Self::Personnel { .. } => 0,
-            Self::Vehicle { .. } => 1,
-            Self::HostileAct { .. } => 2,
-            Self::Aircraft { .. } => 3,
-            Self::Vessel { .. } => 4,
-            Self::Crossing { .. } => 5,
-            Self::ZoneEntry { .. } => 6,
-            Self::Hazard { .. } => 7,
-            Self::Rotation { .. } => 8,
-            Self::Materiel { .. } => 9,
-            Self::Casualties { .. } => 10,
+            Self::Personnel { .. } => Self::PERSONNEL,
+            Self::Vehicle { .. } => Self::VEHICLE,
+            Self::HostileAct { .. } => Self::HOSTILE_ACT,
+            Self::Aircraft { .. } => Self::AIRCRAFT,
+            Self::Vessel { .. } => Self::VESSEL,
+            Self::Crossing { .. } => Self::CROSSING,
+            Self::ZoneEntry { .. } => Self::ZONE_ENTRY,
+            Self::Hazard { .. } => Self::HAZARD,
+            Self::Rotation { .. } => Self::ROTATION,
+            Self::Materiel { .. } => Self::MATERIEL,
+            Self::Casualties { .. } => Self::CASUALTIES,
         }
     }
 
