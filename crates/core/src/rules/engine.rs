@@ -379,7 +379,7 @@ impl<'a> Checker<'a> {
         let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
         let sightings: Vec<Sighting> = order.iter().map(|&(.., i)| sightings[i as usize]).collect();
         drop(order);
-        let incidents = incidents::group_sightings(&sightings);
+        let incidents = incidents::group(&sightings);
         drop(sightings);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
