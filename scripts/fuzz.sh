@@ -49,35 +49,26 @@ seed() {
     cp "$f" "$dir/seed-$(basename "$f")"
   done
 }
+# One seed file per line of FILE, named seed-PREFIX<line number>.json.
+seed_lines() { # target file [prefix]
+  local dir="fuzz/corpus/$1" n=0 line
+  mkdir -p "$dir"
+  while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s' "$line" > "$dir/seed-${3:-}$n.json"
+  done < "$2"
+}
 seed agreement_toml data/korea-1953/agreement.toml
 # land.geojson (111 KB) is left out: seeds that large would raise -max_len to 111 KB and
 # slow every run ten-fold; read_polygons is seeded by the estuary polygon.
 seed agreement_geojson data/korea-1953/geometry/mdl.geojson data/korea-1953/geometry/han-river-estuary.geojson
-# One seed file per sample report line.
-mkdir -p fuzz/corpus/report_line
-n=0
-while IFS= read -r line; do
-  n=$((n + 1))
-  printf '%s' "$line" > "fuzz/corpus/report_line/seed-$n.json"
-done < data/korea-1953/reports-sample.ndjson
-
+seed_lines report_line data/korea-1953/reports-sample.ndjson
 seed pow_ledger_file fuzz/seeds/pow-ledger.ndjson
 # The sample export whole, and each of its lines (header, keys, entries, checkpoints).
 mkdir -p fuzz/corpus/journal_verify
 cp crates/core/tests/fixtures/journal/sample.ndjson fuzz/corpus/journal_verify/seed-sample.ndjson
-n=0
-while IFS= read -r line; do
-  n=$((n + 1))
-  printf '%s' "$line" > "fuzz/corpus/journal_verify/seed-line-$n.json"
-done < crates/core/tests/fixtures/journal/sample.ndjson
-
-# One seed file per line of the commission payload examples.
-mkdir -p fuzz/corpus/commission_payload
-n=0
-while IFS= read -r line; do
-  n=$((n + 1))
-  printf '%s' "$line" > "fuzz/corpus/commission_payload/seed-$n.json"
-done < fuzz/seeds/commission-payloads.ndjson
+seed_lines journal_verify crates/core/tests/fixtures/journal/sample.ndjson line-
+seed_lines commission_payload fuzz/seeds/commission-payloads.ndjson
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"

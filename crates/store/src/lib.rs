@@ -70,10 +70,7 @@ pub enum Location {
 
 /// Opens (creating and migrating as needed) the store at `location`.
 pub fn open(location: &Location) -> Result<Box<dyn JournalStore>, StoreError> {
-    Ok(match location {
-        Location::Data(dir) => Box::new(SqliteStore::open_dir(dir)?),
-        Location::Postgres(url) => Box::new(PostgresStore::connect(url)?),
-    })
+    Ok(open_store(location)?)
 }
 
 /// A database holding both a journal and its accounts, seen as either.
@@ -92,7 +89,8 @@ impl<T: JournalStore + AccountStore> Store for T {
     }
 }
 
-/// As [`open`], for a caller that needs the accounts too (the server, `armistice user`).
+/// Opens the store at `location` as [`open`] does, for a caller that needs the accounts
+/// too (the server, `armistice user`).
 pub fn open_store(location: &Location) -> Result<Box<dyn Store>, StoreError> {
     Ok(match location {
         Location::Data(dir) => Box::new(SqliteStore::open_dir(dir)?),
@@ -113,6 +111,9 @@ fn check_follows(rows: &[StoredEntry], size: u64) -> Result<(), StoreError> {
         None => Ok(()),
     }
 }
+
+/// The account columns both backends select, in the order `account_from_row` takes them.
+const ACCOUNT_COLUMNS: &str = "name, role, side, key, created_at, revoked_at";
 
 /// Converts an index or size to the databases' signed 64-bit integers.
 fn to_i64(value: u64, what: &str) -> Result<i64, StoreError> {

@@ -11,7 +11,7 @@ use postgres::types::FromSql;
 use postgres::{Client, NoTls, Row};
 
 use crate::account::{Account, AccountStore, TokenHash, account_from_row};
-use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
+use crate::{ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order under an advisory lock and recorded in
 /// `schema_migrations`.
@@ -264,8 +264,6 @@ fn to_account(row: &Row) -> Result<Account, StoreError> {
     let revoked: Option<String> = col(row, 5)?;
     account_from_row(col(row, 0)?, col(row, 1)?, col(row, 2)?, &key, &created, revoked.as_deref())
 }
-
-const ACCOUNT_COLUMNS: &str = "name, role, side, key, created_at, revoked_at";
 
 impl AccountStore for PostgresStore {
     fn add_account(&self, account: &Account, token: &TokenHash) -> Result<(), StoreError> {

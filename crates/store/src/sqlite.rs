@@ -12,7 +12,7 @@ use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint, Time};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::account::{Account, AccountStore, TokenHash, account_from_row};
-use crate::{JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
+use crate::{ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -323,7 +323,7 @@ impl AccountStore for SqliteStore {
         let context = "reading accounts";
         let conn = self.conn()?;
         let mut select = conn
-            .prepare_cached("SELECT name, role, side, key, created_at, revoked_at FROM accounts ORDER BY name")
+            .prepare_cached(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name"))
             .map_err(StoreError::db(context))?;
         let rows = select.query_map([], account_row).map_err(StoreError::db(context))?;
         rows.map(|row| to_account(row.map_err(StoreError::db(context))?)).collect()
@@ -333,10 +333,9 @@ impl AccountStore for SqliteStore {
         let context = "looking up a token";
         let conn = self.conn()?;
         let mut select = conn
-            .prepare_cached(
-                "SELECT name, role, side, key, created_at, revoked_at FROM accounts
-                 WHERE token_hash = ?1 AND revoked_at IS NULL",
-            )
+            .prepare_cached(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE token_hash = ?1 AND revoked_at IS NULL"
+            ))
             .map_err(StoreError::db(context))?;
         let row = select.query_row([&token.0[..]], account_row).optional().map_err(StoreError::db(context))?;
         row.map(to_account).transpose()

@@ -81,10 +81,9 @@ pub struct Checker<'a> {
     prepared: Vec<Prepared<'a>>,
     /// Event kind (`Event::index`) -> the provisions whose rule can apply to it.
     by_kind: [Vec<usize>; Event::KINDS],
-    /// The agreement's side ids.
-    sides: Vec<String>,
-    /// Side id -> the atlas zones that are another side's territory.
-    foreign: Vec<(String, u64)>,
+    /// The agreement's side ids, each with the atlas zones that are another side's
+    /// territory.
+    sides: Vec<(String, u64)>,
     /// The atlas zones that are some side's territory.
     territories: u64,
     /// The citations of the man-for-man rotation and piece-for-piece replacement rules,
@@ -111,27 +110,17 @@ struct Prepared<'a> {
 /// The event kinds (`Event::index`) a rule can apply to: a report of any other kind
 /// cannot break it, so it is not evaluated there.
 fn event_kinds(rule: &Rule) -> &'static [usize] {
-    const PERSONNEL: usize = 0;
-    const VEHICLE: usize = 1;
-    const HOSTILE_ACT: usize = 2;
-    const AIRCRAFT: usize = 3;
-    const VESSEL: usize = 4;
-    const CROSSING: usize = 5;
-    const ZONE_ENTRY: usize = 6;
-    const HAZARD: usize = 7;
-    const ROTATION: usize = 8;
-    const MATERIEL: usize = 9;
     match rule {
-        Rule::HostileAct(_) => &[HOSTILE_ACT],
-        Rule::LineCrossing(_) => &[PERSONNEL, VEHICLE, CROSSING],
-        Rule::ZoneEntry(_) | Rule::ZoneExit(_) => &[ZONE_ENTRY],
-        Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_) => &[PERSONNEL, ZONE_ENTRY],
-        Rule::Withdrawal(_) | Rule::IslandEvacuation(_) | Rule::GroundForces(_) => &[PERSONNEL, VEHICLE],
-        Rule::HazardRemoval(_) => &[HAZARD],
-        Rule::Airspace(_) => &[AIRCRAFT],
-        Rule::NavalForces(_) => &[VESSEL],
-        Rule::Rotation(_) => &[ROTATION],
-        Rule::Replacement(_) => &[MATERIEL],
+        Rule::HostileAct(_) => &[Event::HOSTILE_ACT],
+        Rule::LineCrossing(_) => &[Event::PERSONNEL, Event::VEHICLE, Event::CROSSING],
+        Rule::ZoneEntry(_) | Rule::ZoneExit(_) => &[Event::ZONE_ENTRY],
+        Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_) => &[Event::PERSONNEL, Event::ZONE_ENTRY],
+        Rule::Withdrawal(_) | Rule::IslandEvacuation(_) | Rule::GroundForces(_) => &[Event::PERSONNEL, Event::VEHICLE],
+        Rule::HazardRemoval(_) => &[Event::HAZARD],
+        Rule::Airspace(_) => &[Event::AIRCRAFT],
+        Rule::NavalForces(_) => &[Event::VESSEL],
+        Rule::Rotation(_) => &[Event::ROTATION],
+        Rule::Replacement(_) => &[Event::MATERIEL],
         Rule::Composition(_)
         | Rule::DispatchLimit(_)
         | Rule::Meetings(_)
@@ -208,20 +197,22 @@ impl<'a> Checker<'a> {
                 by_kind[kind].push(p.index);
             }
         }
-        let sides: Vec<String> = agreement.document.sides.iter().map(|s| s.get_ref().id.as_str().to_owned()).collect();
         let territory_of = |i: usize| {
             let zone = &atlas.zones.zones[i];
             if zone.kind == ZoneKind::Territory { zone.side.as_deref() } else { None }
         };
         let zone_count = atlas.zones.zones.len();
         let territories = (0..zone_count).filter(|&i| territory_of(i).is_some()).fold(0u64, |m, i| m | 1 << i);
-        let foreign = sides
+        let sides = agreement
+            .document
+            .sides
             .iter()
             .map(|side| {
-                let mask = (0..zone_count)
+                let side = side.get_ref().id.as_str();
+                let foreign = (0..zone_count)
                     .filter(|&i| territory_of(i).is_some_and(|s| s != side))
                     .fold(0u64, |m, i| m | 1 << i);
-                (side.clone(), mask)
+                (side.to_owned(), foreign)
             })
             .collect();
         let man_for_man = provisions.iter().find_map(|p| match &p.rule {
@@ -232,17 +223,18 @@ impl<'a> Checker<'a> {
             Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
             _ => None,
         });
-        Self { agreement, atlas, coasts, prepared, by_kind, sides, foreign, territories, man_for_man, piece_for_piece }
+        Self { agreement, atlas, coasts, prepared, by_kind, sides, territories, man_for_man, piece_for_piece }
     }
 
     /// Whether the sides a report names exist in this agreement: a misspelt side would
     /// otherwise match no rule and pass unnoticed.
     pub fn check_names(&self, report: &Report) -> Result<(), ReportError> {
         if let Some(side) = report.event.side() {
-            if !self.sides.iter().any(|s| s == side) {
+            if !self.sides.iter().any(|(s, _)| s == side) {
+                let sides: Vec<&str> = self.sides.iter().map(|(s, _)| s.as_str()).collect();
                 return Err(ReportError::Field {
                     field: "side".into(),
-                    message: format!("`{side}` is not a side of this agreement ({})", self.sides.join(", ")),
+                    message: format!("`{side}` is not a side of this agreement ({})", sides.join(", ")),
                 });
             }
         }
@@ -339,10 +331,10 @@ impl<'a> Checker<'a> {
     /// the agreement itself orders (before its deadline, for the roles it does not exempt):
     /// that movement needs no further authorization.
     fn withdrawing(&self, zone: &str, category: Category, at: DateTime<FixedOffset>) -> bool {
-        self.agreement.provisions().iter().any(|p| match &p.rule {
+        self.prepared.iter().any(|p| match p.rule {
             Rule::Withdrawal(w) if w.zone.as_str() == zone => {
                 !w.exempt.iter().any(|role| role_matches(*role, category))
-                    && self.agreement.instant(w.deadline.as_str()).is_some_and(|deadline| at <= deadline)
+                    && p.instant.is_some_and(|deadline| at <= deadline)
             }
             _ => false,
         })
@@ -359,13 +351,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn in_other_territory(&self, spot: &Spot, side: &str) -> bool {
-        self.foreign_mask(side) & (1 << spot.zone) != 0
-    }
-
     /// The atlas zones that are the territory of a side other than `side`.
     fn foreign_mask(&self, side: &str) -> u64 {
-        self.foreign.iter().find(|(s, _)| s == side).map_or(self.territories, |&(_, mask)| mask)
+        self.sides.iter().find(|(s, _)| s == side).map_or(self.territories, |&(_, foreign)| foreign)
     }
 
     /// Check every report; return the findings in order of time, then citation.
@@ -389,7 +377,7 @@ impl<'a> Checker<'a> {
         let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
         let sightings: Vec<Sighting> = order.iter().map(|&(.., i)| sightings[i as usize]).collect();
         drop(order);
-        let incidents = incidents::group_sightings(&sightings);
+        let incidents = incidents::group(&sightings);
         drop(sightings);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
@@ -699,10 +687,9 @@ impl<'a> Checker<'a> {
             }
             (Rule::Airspace(r), Event::Aircraft { side, military: true, aircraft_type }) => {
                 let Some(from) = prepared.instant else { return };
-                let zones = prepared.mask;
+                let zones = prepared.mask | if r.other_side_territory { self.foreign_mask(side) } else { 0 };
                 let offends = |s: &Spot| {
                     zones & (1 << s.zone) != 0
-                        || (r.other_side_territory && self.in_other_territory(s, side))
                         || (r.other_side_waters && self.in_other_waters(s, side, DEFAULT_CONTIGUOUS_M))
                 };
                 let mut candidates: Vec<Spot> = spots.iter().filter(|s| s.at >= from && offends(s)).copied().collect();
@@ -884,55 +871,65 @@ impl<'a> Checker<'a> {
     }
 
     fn close_day(&self, reports: &[&Report], state: &mut State, out: &mut Vec<Finding>) {
-        let (rotation, replacement) = (self.man_for_man.clone(), self.piece_for_piece.clone());
         let day_reports = std::mem::take(&mut state.day_reports);
-        if let Some(citation) = rotation {
+        if let Some(citation) = &self.man_for_man {
             for (side, indices) in day_reports {
                 let (admitted, departed) = state.rotation_balance.get(&side).copied().unwrap_or_default();
                 if admitted > departed {
-                    let last_index = indices[indices.len() - 1];
-                    let last = reports[last_index];
-                    out.push(self.finding(
-                        citation.clone(),
-                        "rotation",
-                        Some(&side),
-                        indices.iter().map(|&i| reports[i].id.to_string()).collect(),
-                        last.observed_at.start(),
-                        None,
-                        None,
-                        format!("{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"),
-                    ));
-                    let n = out.len();
-                    state.attach(reports, out, n - 1, last_index);
+                    let reason = format!(
+                        "{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"
+                    );
+                    self.unbalanced_day(citation, "rotation", &side, &indices, reports, state, out, reason);
                     // Counted once: the excess stands until departures catch up.
                     state.rotation_balance.insert(side, (admitted, admitted));
                 }
             }
         }
         let day_materiel = std::mem::take(&mut state.day_materiel);
-        if let Some(citation) = replacement {
+        if let Some(citation) = &self.piece_for_piece {
             for (key, indices) in day_materiel {
                 let (brought, removed) = state.materiel_balance.get(&key).copied().unwrap_or_default();
                 if brought > removed {
-                    let last_index = indices[indices.len() - 1];
-                    let last = reports[last_index];
-                    out.push(self.finding(
-                        citation.clone(),
-                        "replacement",
-                        Some(&key.0),
-                        indices.iter().map(|&i| reports[i].id.to_string()).collect(),
-                        last.observed_at.start(),
-                        None,
-                        None,
-                        format!("{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only", key.1, key.0),
-                    ));
-                    let n = out.len();
-                    state.attach(reports, out, n - 1, last_index);
+                    let reason = format!(
+                        "{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only",
+                        key.1, key.0
+                    );
+                    self.unbalanced_day(citation, "replacement", &key.0, &indices, reports, state, out, reason);
                     state.materiel_balance.insert(key, (brought, brought));
                 }
             }
         }
         state.open_day = None;
+    }
+
+    /// A balance left unbalanced at the end of a day: one finding with the day's reports
+    /// (`indices`), at the time and in the incident of the last of them.
+    #[allow(clippy::too_many_arguments)] // the evaluation context
+    fn unbalanced_day(
+        &self,
+        citation: &Citation,
+        rule: &'static str,
+        side: &str,
+        indices: &[usize],
+        reports: &[&Report],
+        state: &State,
+        out: &mut Vec<Finding>,
+        reason: String,
+    ) {
+        let Some(&last) = indices.last() else { return };
+        let ids = indices.iter().map(|&i| reports[i].id.to_string()).collect();
+        out.push(self.finding(
+            citation.clone(),
+            rule,
+            Some(side),
+            ids,
+            reports[last].observed_at.start(),
+            None,
+            None,
+            reason,
+        ));
+        let from = out.len() - 1;
+        state.attach(reports, out, from, last);
     }
 }
 

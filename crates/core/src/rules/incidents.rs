@@ -29,20 +29,6 @@ type CellKey = (u8, i64, i64);
 /// report lies in that cell, in time order.
 type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHasher>>;
 
-/// Group `reports` (in time order: each is compared only with earlier ones) into incidents.
-/// An incident is its earliest report and the later reports near it (same kind, within
-/// the hour and two kilometres of it); a report near several incidents joins the
-/// earliest. Incidents are never chained together, so reports hours apart at one busy
-/// place stay separate incidents however many reports lie between them.
-/// Candidates are found through cells of at least two kilometres a side, per kind of
-/// report; each cell lists the first reports of the last hour's incidents in time order,
-/// and a cell is dropped once its last one is more than an hour old, so the cells stay
-/// few and short and the work grows with the number of reports, not its square.
-pub fn group(reports: &[&Report]) -> Incidents {
-    let sightings: Vec<Sighting> = reports.iter().map(|r| Sighting::of(r)).collect();
-    group_sightings(&sightings)
-}
-
 /// What grouping needs of a report, in 32 bytes: the reports' own structs are large and,
 /// taken in time order, scattered in memory; these are read in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,8 +55,17 @@ impl Sighting {
     }
 }
 
-/// [`group`] over the reports' sightings, in time order.
-pub fn group_sightings(reports: &[Sighting]) -> Incidents {
+/// Group reports, by their sightings in time order (each is compared only with earlier
+/// ones), into incidents.
+/// An incident is its earliest report and the later reports near it (same kind, within
+/// the hour and two kilometres of it); a report near several incidents joins the
+/// earliest. Incidents are never chained together, so reports hours apart at one busy
+/// place stay separate incidents however many reports lie between them.
+/// Candidates are found through cells of at least two kilometres a side, per kind of
+/// report; each cell lists the first reports of the last hour's incidents in time order,
+/// and a cell is dropped once its last one is more than an hour old, so the cells stay
+/// few and short and the work grows with the number of reports, not its square.
+pub fn group(reports: &[Sighting]) -> Incidents {
     let n = reports.len();
     // The incident (its earliest report) of each report so far.
     let mut root: Vec<u32> = (0..n as u32).collect();
@@ -148,18 +143,11 @@ impl Incidents {
     /// The incident of report `index`, with its sources and their nationalities.
     pub fn of(&self, reports: &[&Report], index: usize) -> Option<Incident> {
         let first = *self.root.get(index)? as usize;
-        let Some(list) = self.members.get(&(first as u32)) else {
-            let r = reports.get(first)?;
-            let nationalities: BTreeSet<String> =
-                r.reported_by.observers.iter().filter_map(|o| o.nationality.clone()).collect();
-            return Some(Incident {
-                first,
-                reports: vec![first],
-                sources: 1,
-                nationalities: nationalities.into_iter().collect(),
-            });
+        reports.get(first)?;
+        let in_it: Vec<usize> = match self.members.get(&(first as u32)) {
+            Some(list) => list.iter().map(|&i| i as usize).collect(),
+            None => vec![first],
         };
-        let in_it: Vec<usize> = list.iter().map(|&i| i as usize).collect();
         let sources: BTreeSet<(&str, Option<&str>)> = in_it
             .iter()
             .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
@@ -237,7 +225,8 @@ mod tests {
             report("e", "12:10", 127.034),
         ];
         let refs: Vec<&Report> = reports.iter().collect();
-        let incidents = group(&refs);
+        let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
+        let incidents = group(&sightings);
         let firsts: Vec<usize> = (0..refs.len()).map(|i| incidents.of(&refs, i).unwrap().first).collect();
         assert_eq!(firsts, [0, 0, 2, 2, 4]);
         assert_eq!(incidents.of(&refs, 3).unwrap().reports, [2, 3]);

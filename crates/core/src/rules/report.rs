@@ -257,20 +257,33 @@ impl Event {
     /// How many kinds there are.
     pub const KINDS: usize = 11;
 
+    /// Each kind's [`Event::index`], by name, for tables indexed by kind.
+    pub const PERSONNEL: usize = 0;
+    pub const VEHICLE: usize = 1;
+    pub const HOSTILE_ACT: usize = 2;
+    pub const AIRCRAFT: usize = 3;
+    pub const VESSEL: usize = 4;
+    pub const CROSSING: usize = 5;
+    pub const ZONE_ENTRY: usize = 6;
+    pub const HAZARD: usize = 7;
+    pub const ROTATION: usize = 8;
+    pub const MATERIEL: usize = 9;
+    pub const CASUALTIES: usize = 10;
+
     /// The kind's position in the list of kinds, from 0 (personnel) to `KINDS - 1`.
     pub fn index(&self) -> usize {
         match self {
-            Self::Personnel { .. } => 0,
-            Self::Vehicle { .. } => 1,
-            Self::HostileAct { .. } => 2,
-            Self::Aircraft { .. } => 3,
-            Self::Vessel { .. } => 4,
-            Self::Crossing { .. } => 5,
-            Self::ZoneEntry { .. } => 6,
-            Self::Hazard { .. } => 7,
-            Self::Rotation { .. } => 8,
-            Self::Materiel { .. } => 9,
-            Self::Casualties { .. } => 10,
+            Self::Personnel { .. } => Self::PERSONNEL,
+            Self::Vehicle { .. } => Self::VEHICLE,
+            Self::HostileAct { .. } => Self::HOSTILE_ACT,
+            Self::Aircraft { .. } => Self::AIRCRAFT,
+            Self::Vessel { .. } => Self::VESSEL,
+            Self::Crossing { .. } => Self::CROSSING,
+            Self::ZoneEntry { .. } => Self::ZONE_ENTRY,
+            Self::Hazard { .. } => Self::HAZARD,
+            Self::Rotation { .. } => Self::ROTATION,
+            Self::Materiel { .. } => Self::MATERIEL,
+            Self::Casualties { .. } => Self::CASUALTIES,
         }
     }
 
@@ -335,6 +348,27 @@ struct Envelope {
     evidence: Vec<Evidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     notes: Option<String>,
+}
+
+impl Envelope {
+    /// The report of this envelope and `event` (not yet validated).
+    fn with(self, event: Event) -> Report {
+        Report {
+            id: self.id,
+            reported_by: self.reported_by,
+            observed_at: self.observed_at,
+            time_precision: self.time_precision,
+            received_at: self.received_at,
+            position: self.position,
+            track: self.track,
+            location_precision_m: self.location_precision_m,
+            alleged_responsible: self.alleged_responsible,
+            assessed_responsible: self.assessed_responsible,
+            evidence: self.evidence,
+            notes: self.notes,
+            event,
+        }
+    }
 }
 
 const ENVELOPE_FIELDS: [&str; 13] = [
@@ -412,21 +446,7 @@ impl Report {
         let envelope: Envelope =
             serde_path_to_error::deserialize(serde_json::Value::Object(envelope)).map_err(path_error)?;
         let event: Event = serde_path_to_error::deserialize(serde_json::Value::Object(event)).map_err(path_error)?;
-        let report = Self {
-            id: envelope.id,
-            reported_by: envelope.reported_by,
-            observed_at: envelope.observed_at,
-            time_precision: envelope.time_precision,
-            received_at: envelope.received_at,
-            position: envelope.position,
-            track: envelope.track,
-            location_precision_m: envelope.location_precision_m,
-            alleged_responsible: envelope.alleged_responsible,
-            assessed_responsible: envelope.assessed_responsible,
-            evidence: envelope.evidence,
-            notes: envelope.notes,
-            event,
-        };
+        let report = envelope.with(event);
         report.validate()?;
         Ok(report)
     }
@@ -573,22 +593,8 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: 
 impl Flat {
     fn parse(line: &str) -> Option<Report> {
         let flat: Flat = serde_json::from_str(line).ok()?;
-        let (event, e) = flat.into_event()?;
-        Some(Report {
-            id: e.id,
-            reported_by: e.reported_by,
-            observed_at: e.observed_at,
-            time_precision: e.time_precision,
-            received_at: e.received_at,
-            position: e.position,
-            track: e.track,
-            location_precision_m: e.location_precision_m,
-            alleged_responsible: e.alleged_responsible,
-            assessed_responsible: e.assessed_responsible,
-            evidence: e.evidence,
-            notes: e.notes,
-            event,
-        })
+        let (event, envelope) = flat.into_event()?;
+        Some(envelope.with(event))
     }
 
     /// The event fields that are present, one bit each in the order of `EVENT_FIELDS`.
@@ -621,17 +627,11 @@ impl Flat {
         flags.iter().enumerate().fold(0, |bits, (i, &set)| bits | (u32::from(set) << i))
     }
 
+    /// The category by its serde name (the one the careful path reads), with no JSON value
+    /// in between.
     fn category(&self) -> Option<Category> {
-        Some(match self.category.as_deref()? {
-            "military" => Category::Military,
-            "civil-administration" => Category::CivilAdministration,
-            "relief" => Category::Relief,
-            "civil-police" => Category::CivilPolice,
-            "commission" => Category::Commission,
-            "salvage" => Category::Salvage,
-            "civilian" => Category::Civilian,
-            _ => return None,
-        })
+        use serde::de::value::{Error, StrDeserializer};
+        Category::deserialize(StrDeserializer::<Error>::new(self.category.as_deref()?)).ok()
     }
 
     /// The event, if the fields present are exactly those its kind allows.
@@ -777,6 +777,19 @@ mod tests {
             let serde_json::Value::Object(object) = value else { panic!("{line}") };
             let careful = Report::from_object(object).unwrap();
             assert_eq!(fast, careful, "{line}");
+        }
+    }
+
+    #[test]
+    fn every_category_reads_the_same_on_both_paths() {
+        let names = ["military", "civil-administration", "relief", "civil-police", "commission", "salvage", "civilian"];
+        for name in names.into_iter().chain(["civil_police"]) {
+            let line = format!(
+                r#"{{"id":"x","reported_by":{{"party":"unc"}},"observed_at":"1953-08-01T10:00:00+09:00","received_at":"1953-08-01T11:00:00+09:00","position":[127.0,38.0],"kind":"personnel","side":"unc","count":3,"category":"{name}"}}"#
+            );
+            let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let serde_json::Value::Object(object) = value else { panic!("{line}") };
+            assert_eq!(Flat::parse(&line), Report::from_object(object).ok(), "{name}");
         }
     }
 
