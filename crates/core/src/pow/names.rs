@@ -147,17 +147,12 @@ impl NameKeys {
     fn add_written(&mut self, family: &str, given: &str, hint: Hint) {
         let text = || family.chars().chain(given.chars());
         if text().any(hangul::is_syllable) {
-            let rr =
-                |part: &str| skeleton::korean(&skeleton::fold(&hangul::romanize(part, hangul::System::Revised, "")));
-            self.push(Tradition::Korean, rr(family), rr(given), How::Hangul);
+            self.push(Tradition::Korean, hangul_key(family), hangul_key(given), How::Hangul);
         } else if text().any(is_han) {
             if hint.korean()
                 && let Some((family_hangul, given_hangul)) = hanja::read_name(family, given)
             {
-                let rr = |part: &str| {
-                    skeleton::korean(&skeleton::fold(&hangul::romanize(part, hangul::System::Revised, "")))
-                };
-                self.push(Tradition::Korean, rr(&family_hangul), rr(&given_hangul), How::HanjaReading);
+                self.push(Tradition::Korean, hangul_key(&family_hangul), hangul_key(&given_hangul), How::HanjaReading);
             }
             if hint.chinese()
                 && let (Some(f), Some(g)) = (pinyin_of(family), pinyin_of(given))
@@ -168,7 +163,8 @@ impl NameKeys {
             let how = if text().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) { How::Cyrillic } else { How::AsWritten };
             let (f, g) = (skeleton::fold(family), skeleton::fold(given));
             if hint.korean() {
-                self.push(Tradition::Korean, skeleton::korean(&f), skeleton::korean(&g), how);
+                let key = |part: &str| skeleton::korean(&skeleton::fold_syllables(part));
+                self.push(Tradition::Korean, key(family), key(given), how);
             }
             if hint.chinese() {
                 let as_written = (skeleton::chinese(&f), skeleton::chinese(&g));
@@ -184,6 +180,12 @@ impl NameKeys {
             }
         }
     }
+}
+
+/// The Korean key of a name part in Hangul, read syllable by syllable: the syllables are
+/// known, so no vowel pair is read across them.
+fn hangul_key(part: &str) -> String {
+    skeleton::korean(&skeleton::fold_syllables(&hangul::romanize(part, hangul::System::Revised, "-")))
 }
 
 const DOUBLE_SURNAMES: [&str; 24] = [

@@ -22,10 +22,25 @@
 /// Pinyin tone marks), apostrophes, hyphens and other punctuation removed, and Cyrillic
 /// transliterated letter by letter.
 pub fn fold(text: &str) -> String {
+    fold_with(text, false)
+}
+
+/// [`fold`], but keeping the syllable breaks the writer marked: each run of hyphens and
+/// spaces becomes one `-`. [`korean`] reads them: a vowel pair across a break is two
+/// sounds (MR ka-ŏ is 가어, not 개오), while consonants read through it.
+pub fn fold_syllables(text: &str) -> String {
+    fold_with(text, true)
+}
+
+fn fold_with(text: &str, breaks: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             'a'..='z' => out.push(c),
+            '-' | '\u{2010}' | '\u{2011}' | ' ' | '\t' if breaks && !out.is_empty() && !out.ends_with('-') => {
+                out.push('-')
+            }
+            '-' | '\u{2010}' | '\u{2011}' | ' ' | '\t' if breaks => {}
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
             // McCune–Reischauer wŏ is Revised wo.
             'ŏ' | 'Ŏ' if out.ends_with('w') => out.push('o'),
@@ -48,6 +63,9 @@ pub fn fold(text: &str) -> String {
             c if ('\u{400}'..='\u{44f}').contains(&c) || c == 'ё' || c == 'Ё' => out.push_str(cyrillic(c)),
             _ => {}
         }
+    }
+    if out.ends_with('-') {
+        out.pop();
     }
     out
 }
@@ -105,8 +123,23 @@ fn push(out: &mut String, symbol: char) {
 /// The Korean key of one name part (a surname, or a whole given name), from text already
 /// [`fold`]ed.
 pub fn korean(folded: &str) -> String {
-    let b = folded.as_bytes();
+    // The letters alone, and where the writer marked a syllable break before a letter.
+    let mut b = Vec::with_capacity(folded.len());
+    let mut cut = Vec::with_capacity(folded.len());
+    let mut broken = false;
+    for &byte in folded.as_bytes() {
+        if byte == b'-' {
+            broken = !b.is_empty();
+        } else {
+            b.push(byte);
+            cut.push(broken);
+            broken = false;
+        }
+    }
+    let b = b.as_slice();
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    // A vowel's neighbour within its syllable: nothing across a marked break.
+    let joined = |i: usize| if cut.get(i).copied().unwrap_or(false) { 0 } else { at(i) };
     let mut out = String::with_capacity(b.len());
     let mut i = 0;
     // The initial-sound rule: a name's initial r/l is dropped before i and y, and is n
@@ -121,7 +154,7 @@ pub fn korean(folded: &str) -> String {
     if liquid > 0 {
         match at(liquid) {
             b'i' | b'y' => i = liquid,
-            b'e' if at(liquid + 1) == b'e' => i = liquid,
+            b'e' if joined(liquid + 1) == b'e' => i = liquid,
             b'a' | b'e' | b'o' | b'u' | b'w' => {
                 out.push('N');
                 i = liquid;
@@ -131,36 +164,42 @@ pub fn korean(folded: &str) -> String {
     }
     // Ad-hoc Woo for 우 (u): a name's initial w before oo or u is not a sound of its
     // own (but Won, 원, keeps it).
-    if i == 0 && at(0) == b'w' && (at(1) == b'u' || (at(1) == b'o' && at(2) == b'o')) {
+    if i == 0 && at(0) == b'w' && (joined(1) == b'u' || (joined(1) == b'o' && joined(2) == b'o')) {
         i = 1;
     }
     while i < b.len() {
         let c = b[i];
         let next = at(i + 1);
+        // Vowel pairs are read within a syllable only; consonants read through a break.
+        let (vnext, vafter) = (joined(i + 1), if joined(i + 1) == 0 { 0 } else { joined(i + 2) });
         let step = match c {
-            b'e' if next == b'u' && at(i + 2) == b'i' => (Some('I'), 3),
-            b'e' if next == b'o' || next == b'u' => (Some('O'), 2),
-            b'e' if next == b'e' => (Some('I'), 2),
+            b'e' if vnext == b'u' && vafter == b'i' => (Some('I'), 3),
+            b'e' if vnext == b'o' || vnext == b'u' => (Some('O'), 2),
+            b'e' if vnext == b'e' => (Some('I'), 2),
             b'e' => (Some('E'), 1),
-            b'a' if next == b'e' || next == b'i' => (Some('E'), 2),
+            b'a' if vnext == b'e' || vnext == b'i' => (Some('E'), 2),
             b'a' => (Some('A'), 1),
             // oe/oi (Choe, Choi), but not o + eo/eu across a syllable (gwo-eo).
-            b'o' if (next == b'e' && !matches!(at(i + 2), b'o' | b'u')) || next == b'i' => {
+            // No w + oe either: Korean has no such syllable, so gwoe is gwo-e.
+            b'o' if ((vnext == b'e' && !matches!(vafter, b'o' | b'u')) || vnext == b'i')
+                && (i == 0 || b[i - 1] != b'w') =>
+            {
                 push(&mut out, 'W');
                 (Some('E'), 2)
             }
-            b'o' | b'u' if next == b'i' && c == b'u' => (Some('I'), 2),
+            b'o' | b'u' if vnext == b'i' && c == b'u' => (Some('I'), 2),
             b'o' | b'u' => (Some('O'), 1),
             b'i' => (Some('I'), 1),
-            b'y' if next == b'i' || (next == b'e' && at(i + 2) == b'e') => (None, 1),
+            b'y' if vnext == b'i' || (vnext == b'e' && vafter == b'e') => (None, 1),
             b'y' if is_vowel(next) => (Some('Y'), 1),
             b'y' => (Some('I'), 1),
             b'w' if is_vowel(next) => (Some('W'), 1),
             b'w' => (None, 1),
             b'c' if next == b'h' => (Some('C'), 2),
             b'c' if next == b'k' => (Some('K'), 2),
-            b't' if next == b'c' && at(i + 2) == b'h' => (Some('C'), 3),
-            b't' if next == b's' || next == b'z' => (Some('C'), 2),
+            // An affricate spelled tch/ts/tz is one sound only within a syllable.
+            b't' if joined(i + 1) == b'c' && at(i + 2) == b'h' => (Some('C'), 3),
+            b't' if joined(i + 1) == b's' || joined(i + 1) == b'z' => (Some('C'), 2),
             b'c' | b'j' | b'z' => (Some('C'), 1),
             b'k' | b'g' | b'q' if next == b'h' => (Some('K'), 2),
             b'k' | b'g' | b'q' => (Some('K'), 1),
@@ -222,9 +261,10 @@ pub fn chinese(folded: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pow::romanize::hangul;
 
     fn same_korean(spellings: &[&str]) {
-        let keys: Vec<String> = spellings.iter().map(|s| korean(&fold(s))).collect();
+        let keys: Vec<String> = spellings.iter().map(|s| korean(&fold_syllables(s))).collect();
         for (spelling, key) in spellings.iter().zip(&keys) {
             assert_eq!(key, &keys[0], "{spelling} vs {}", spellings[0]);
         }
@@ -258,6 +298,44 @@ mod tests {
         for group in groups {
             same_korean(group);
         }
+    }
+
+    /// Every two-syllable given name, in Hangul and in McCune–Reischauer with or without
+    /// breves, gets one key: the join of the syllables is where spellings go wrong (ka-ŏ is
+    /// 가어, not 개오), so every first syllable (each final sound) meets every second.
+    #[test]
+    fn hangul_and_mccune_reischauer_meet_at_every_join() {
+        let syllable =
+            |initial: u32, vowel: u32, last: u32| char::from_u32(0xAC00 + (initial * 21 + vowel) * 28 + last);
+        let firsts: Vec<char> = (0..19)
+            .flat_map(|i| (0..21).flat_map(move |v| [0, 1, 4, 7, 8, 16, 17, 21].map(|f| (i, v, f))))
+            .filter_map(|(i, v, f)| syllable(i, v, f))
+            .collect();
+        let seconds: Vec<char> =
+            (0..19).flat_map(|i| (0..21).map(move |v| (i, v))).filter_map(|(i, v)| syllable(i, v, 0)).collect();
+        let mut wrong = Vec::new();
+        for &a in &firsts {
+            for &b in &seconds {
+                let given = format!("{a}{b}");
+                let key = korean(&fold_syllables(&hangul::romanize(&given, hangul::System::Revised, "-")));
+                let mr = hangul::romanize(&given, hangul::System::McCuneReischauer, "-");
+                let plain = mr.replace('ŏ', "o").replace('ŭ', "u").replace('\'', "");
+                for spelling in [mr, plain] {
+                    if korean(&fold_syllables(&spelling)) != key && wrong.len() < 10 {
+                        wrong.push(format!("{given} {spelling}"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:?}");
+    }
+
+    #[test]
+    fn syllable_breaks_are_kept_once_and_only_inside() {
+        assert_eq!(fold_syllables(" Il-sŏng  Kim- "), "il-seong-kim");
+        assert_eq!(fold("Il-sŏng"), "ilseong");
+        assert_eq!(korean(&fold_syllables("Ko-i")), korean(&fold_syllables("Koi")).replace("WE", "OI"));
+        assert_ne!(korean(&fold_syllables("ka-o")), korean(&fold_syllables("kae-o")));
     }
 
     #[test]
