@@ -10,6 +10,7 @@ mod source;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_pipe();
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(code) => code.into(),
@@ -18,4 +19,23 @@ fn main() -> std::process::ExitCode {
             exit::Code::Error.into()
         }
     }
+}
+
+/// Output piped into a reader that stops early (`armistice ... | head`) ends the command
+/// quietly with status 0, as it does for `grep` and `ripgrep`, instead of a panic report
+/// from `println!`.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }

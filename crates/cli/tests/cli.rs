@@ -1321,3 +1321,64 @@ fn journal_two_processes_append_to_one_postgres_record() {
     client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn talks_status_shows_the_prisoner_deadlock_of_1952() {
+    let output = armistice(&["talks", "status", "--at", "1952-06-01", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let items = status["items"].as_array().unwrap();
+    let state = |id: &str| items.iter().find(|i| i["id"] == id).unwrap()["state"].as_str().unwrap().to_owned();
+    assert_eq!(state("2"), "agreed");
+    assert_eq!(state("4"), "contested");
+    assert_eq!(status["place"], "panmunjom");
+    let text = stdout(&armistice(&["talks", "status", "--at", "1951-07-01"]));
+    assert!(text.contains("had not opened"), "{text}");
+}
+
+#[test]
+fn talks_compile_on_signing_day_gives_an_agreement_that_checks_and_equals_the_built_in_one() {
+    let out = temp_dir("talks-compile");
+    let target = out.join("korea");
+    let output = armistice(&["talks", "compile", "--at", "1953-07-27", "--out", target.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let view: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(view["complete"], true, "{view}");
+    assert_eq!(view["contested"].as_array().unwrap().len(), 0);
+    assert!(target.join("geometry/mdl.geojson").is_file());
+    let check = armistice(&["agreement", "check", target.to_str().unwrap()]);
+    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
+    let builtin = repo_root().join("data/korea-1953");
+    let same = armistice(&["talks", "diff", target.to_str().unwrap(), builtin.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    // Between the provisional line of 1951 and the signing, provisions were added:
+    // exit status 1, and the line's record changed.
+    let changed = armistice(&["talks", "diff", "--from", "1951-11-27", "--to", "1953-07-27", "--json"]);
+    assert_eq!(changed.status.code(), Some(1));
+    let diff: serde_json::Value = serde_json::from_slice(&changed.stdout).unwrap();
+    assert!(diff["diff"]["added"].as_array().unwrap().iter().any(|a| a == "commission mac"), "{diff}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_bad_talks_record_is_refused_with_every_entry_named() {
+    let dir = temp_dir("talks-bad");
+    let text = std::fs::read_to_string(repo_root().join("data/korea-1953/talks/talks.toml")).unwrap();
+    let bad = text.replacen("level = \"plenary\"", "level = \"plenary\"\nduration_min = -5", 1).replacen(
+        "[[proposal]]\nid = \"",
+        "[[proposal]]\nid = \"p-unknown-item\"\nside = \"unc\"\nitem = \"9\"\ndate = 1952-01-01\ntext = \"x\"\nsource = \"ref\"\n\n[[proposal]]\nid = \"",
+        1,
+    );
+    std::fs::write(dir.join("talks.toml"), bad.replacen("duration_min = -5\n", "", 1)).unwrap();
+    let output = armistice(&["talks", "check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("talks.toml:") && err.contains("proposal p-unknown-item: item `9` is not an agenda item"),
+        "{err}"
+    );
+    std::fs::write(dir.join("talks.toml"), bad).unwrap();
+    let err = stderr(&armistice(&["talks", "status", "--talks", dir.to_str().unwrap()]));
+    assert!(err.contains("duration_min"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -15,3 +15,4 @@ pub mod pow;
 pub mod replay;
 pub mod rules;
 pub mod story;
+pub mod talks;

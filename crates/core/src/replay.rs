@@ -27,6 +27,7 @@ use crate::pow::file::LineError;
 use crate::pow::list::{ListError, parse_list};
 use crate::pow::{self, LedgerError, StateKind};
 use crate::rules::{self, Checker, Report, ReportError};
+use crate::talks;
 
 /// Why one entry contributed nothing (or only part of what it carried).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +46,8 @@ pub enum Problem {
     Ledger(#[from] LedgerError),
     #[error("list: {0}")]
     List(#[from] ListError),
+    #[error("talks: {0}")]
+    Talks(String),
     #[error("correction: entry {target} is not in the record before it")]
     CorrectionTarget { target: u64 },
     #[error("correction: the hash given for entry {target} is not that entry's")]
@@ -82,7 +85,16 @@ pub struct Replay {
     pub prisoners: Vec<(StateKind, usize)>,
     /// Prisoners by nationality, then state (states with no one left out).
     pub prisoners_by_nationality: BTreeMap<String, BTreeMap<StateKind, usize>>,
+    /// Prisoners by detaining side, then state.
+    pub prisoners_by_side: BTreeMap<String, BTreeMap<StateKind, usize>>,
+    /// Prisoners by state at the end of each day with events.
+    pub prisoners_by_day: Vec<(chrono::NaiveDate, Vec<(StateKind, usize)>)>,
+    /// The prisoners no one can account for.
+    pub unaccounted: Vec<pow::Unaccounted>,
     pub list_rows: usize,
+    /// The negotiation's record (`talks` entries), each with its entry index, in
+    /// record order.
+    pub talks: Vec<(u64, talks::Element)>,
     /// The time the replay judges due dates against: given, or the last entry's receipt.
     pub as_of: Option<DateTime<FixedOffset>>,
     pub faults: Vec<Fault>,
@@ -137,6 +149,7 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
     let mut prisoners = Vec::new();
     let mut events = Vec::new();
     let mut list_rows = 0;
+    let mut talks_elements = Vec::new();
     let mut superseded = BTreeMap::new();
     for entry in entries {
         let kind = entry.submission.kind;
@@ -178,6 +191,10 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
                     }
                 }
                 Err(e) => fault(e.into()),
+            },
+            EntryKind::Talks => match serde_json::from_str::<talks::Element>(payload) {
+                Ok(element) => talks_elements.push((index, element)),
+                Err(e) => fault(Problem::Talks(e.to_string())),
             },
             // The commission kinds (corrections were skipped above).
             _ => {
@@ -222,7 +239,11 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
         requests,
         prisoners: ledger.counts(),
         prisoners_by_nationality: ledger.counts_by(|p| p.nationality.clone()),
+        prisoners_by_side: ledger.counts_by(|p| p.detaining_side.to_string()),
+        prisoners_by_day: ledger.daily_counts(),
+        unaccounted: ledger.unaccounted(),
         list_rows,
+        talks: talks_elements,
         as_of,
         faults,
     }

@@ -43,6 +43,8 @@ pub struct StoryFiles<'a> {
     pub meetings: (&'a str, &'a str),
     /// The prisoner scenario spec (TOML, `pow::scenario`).
     pub prisoners: &'a str,
+    /// A talks record (docs/talks.md): the negotiation before the agreement, if told.
+    pub talks: Option<(&'a str, &'a str)>,
 }
 
 const KOREA_1953_RECORDS: &[(&str, &str)] = &[
@@ -57,8 +59,12 @@ pub fn korea_1953() -> StoryFiles<'static> {
         records: KOREA_1953_RECORDS,
         meetings: ("meetings.toml", include_str!("../../../data/korea-1953/scenario/meetings.toml")),
         prisoners: scenario::korea_1953_spec(),
+        talks: Some(crate::talks::korea_1953()),
     }
 }
+
+/// The name the talks' secretariat signs as (sessions, agenda, agreed provisions).
+pub const SECRETARIAT: &str = "talks-secretariat";
 
 /// Why a story cannot be told.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +75,8 @@ pub enum StoryError {
     Meetings { file: String, message: String },
     #[error("prisoners: {0}")]
     Prisoners(#[from] ScenarioError),
+    #[error("{0}")]
+    Talks(#[from] crate::talks::TalksErrors),
 }
 
 /// The story's items in time order (ties keep file order: records, then meetings, then
@@ -76,6 +84,14 @@ pub enum StoryError {
 /// armistice, e.g. Operation Little Switch) are submitted at `not_before`.
 pub fn build(files: &StoryFiles, terms: &Terms, not_before: DateTime<FixedOffset>) -> Result<Vec<Item>, StoryError> {
     let mut items = Vec::new();
+    if let Some((file, text)) = files.talks {
+        let talks = crate::talks::load(file, text)?;
+        items.extend(
+            crate::talks::story_items(&talks, *not_before.offset(), SECRETARIAT)
+                .into_iter()
+                .map(|(at, submitter, payload)| Item { at, submitter, kind: EntryKind::Talks, payload }),
+        );
+    }
     for (file, text) in files.records {
         items.extend(records(file, text)?);
     }
@@ -303,7 +319,12 @@ mod tests {
         let terms = Terms::from_agreement(&agreement);
         let items = build(&korea_1953(), &terms, agreement.signed_at()).unwrap();
         assert!(items.windows(2).all(|w| w[0].at <= w[1].at));
-        assert!(items.first().unwrap().at >= agreement.signed_at());
+        // The talks come first, from July 1951; the armistice's record from the signing.
+        let (talks, record): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.kind == EntryKind::Talks);
+        assert!(record.first().unwrap().at >= agreement.signed_at());
+        assert_eq!(talks.first().unwrap().at.date_naive().to_string(), "1951-07-10");
+        let (file, text) = crate::talks::korea_1953();
+        assert_eq!(talks.len(), crate::talks::load(file, text).unwrap().elements().len());
         let prisoner_items: Vec<&Item> = items.iter().filter(|i| i.kind == EntryKind::PrisonerEvent).collect();
         let records: usize = prisoner_items
             .iter()

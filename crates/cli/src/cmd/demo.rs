@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use armistice_core::access::Parties;
-use armistice_core::agreement::Agreement;
+use armistice_core::agreement::{AGREEMENT_FILE, Agreement, builtin};
 use armistice_core::geo::Atlas;
 use armistice_core::journal::{
     Checkpoint, CoSignature, Hash, SecretKey, Signature, Submission, Time, cosign, export, verify,
@@ -22,6 +22,7 @@ use armistice_core::journal::{
 use armistice_core::pow::Terms;
 use armistice_core::replay::{Replay, replay};
 use armistice_core::story;
+use armistice_core::talks::{self, Day, Merged};
 use armistice_server::console::Console;
 use armistice_server::{App, Config};
 use armistice_store::{JournalStore, Location, Writer, load as load_store, open, open_store};
@@ -114,6 +115,9 @@ struct DemoView {
     journal: JournalView,
     incidents: Vec<IncidentView>,
     prisoners_total: usize,
+    /// How many provisions the talks record compiles to on the day of signing, when
+    /// that is the built-in agreement (none when it is not).
+    talks_compiled: Option<usize>,
     /// Everything derived, exactly as `armistice journal replay --json` prints it.
     #[serde(flatten)]
     replay: ReplayView,
@@ -190,8 +194,18 @@ fn summarise(agreement: &Agreement, atlas: &Atlas, store: &dyn JournalStore, dat
         journal: journal_view,
         incidents: incidents(&replayed),
         prisoners_total: replayed.prisoners.iter().map(|(_, n)| n).sum(),
+        talks_compiled: talks_compiled(agreement, &replayed),
         replay: view(agreement.document.id.as_str(), &replayed),
     })
+}
+
+/// The provisions the talks in the journal had agreed by the day of signing, counted,
+/// when they are exactly the built-in agreement's.
+fn talks_compiled(agreement: &Agreement, replayed: &Replay) -> Option<usize> {
+    let signing = Day(agreement.signed_at().date_naive());
+    let compiled = talks::compile_elements(replayed.talks.iter().map(|(_, e)| e), signing).ok()?;
+    let reference = Merged::of_agreement(builtin::korea_1953().get(AGREEMENT_FILE)?).ok()?;
+    talks::diff(&reference, &compiled).is_empty().then_some(compiled.len())
 }
 
 /// Serves the console and the API over the demo's store on 127.0.0.1:`port` (0: any
@@ -284,6 +298,18 @@ fn print_summary(agreement: &Agreement, v: &DemoView) {
     match &j.verify_error {
         None => println!("  verified        yes: the export ({} bytes) checks offline", j.export_bytes),
         Some(error) => println!("  verified        NO: {error}"),
+    }
+    if !v.replay.talks.is_empty() {
+        println!("\nThe talks, July 1951 to July 1953 (`armistice talks status --at DAY`)");
+        println!("  recorded        {}", counts(&v.replay.talks));
+        match &v.talks_compiled {
+            Some(n) => println!(
+                "  compiled        the provisions agreed by the signing give the built-in agreement ({n} provisions)"
+            ),
+            None => {
+                println!("  compiled        the provisions agreed by the signing do NOT give the built-in agreement")
+            }
+        }
     }
     println!("\nIncidents taken to the Military Armistice Commission");
     for i in &v.incidents {

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod locate;
 pub mod pow;
 pub mod serve;
+pub mod talks;
 pub mod track;
 pub mod user;
 pub mod zones;
@@ -29,6 +30,7 @@ Examples:
   armistice agreement check my-armistice/ validate another agreement directory
   armistice pow reconcile A.csv B.csv     match prisoner lists across romanizations
   armistice journal verify journal.ndjson verify an exported record offline
+  armistice talks status --at 1952-06-01  where the 1951-53 talks stood that day
   armistice serve --data armistice-data   serve the journal on 127.0.0.1:8053
 
 Read more: README.md, ARCHITECTURE.md and docs/ in the source tree.";
@@ -66,6 +68,9 @@ pub enum Command {
     /// The signed record: make keys, append entries, co-sign, export, verify offline, replay.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
+    /// The talks that make an armistice: status on a day, compile what was agreed, diff.
+    #[command(subcommand)]
+    Talks(talks::TalksCommand),
     /// Serve the journal over HTTP: submissions, entries, proofs, co-signatures.
     Serve(serve::ServeArgs),
     /// The server's accounts: add (prints the token once), revoke, list.
@@ -84,6 +89,7 @@ pub fn run(cli: Cli) -> Result<Code> {
         Command::Demarcate(args) => demarcate::run(args),
         Command::Pow(command) => pow::run(command),
         Command::Journal(command) => journal::run(command),
+        Command::Talks(command) => talks::run(command),
         Command::Serve(args) => serve::run(args),
         Command::User(command) => user::run(command),
     }

@@ -56,13 +56,15 @@ pub fn allowed(role: RoleKind, action: Action) -> bool {
         Action::Submit(kind) => match role {
             R::MacMember => matches!(
                 kind,
-                K::Report | K::Allegation | K::Response | K::TeamDispatch | K::PrisonerEvent | K::ListUpload
+                K::Report | K::Allegation | K::Response | K::TeamDispatch | K::PrisonerEvent | K::ListUpload | K::Talks
             ),
             R::Staff => matches!(kind, K::Report | K::InvestigationReport | K::PrisonerEvent | K::ListUpload),
             R::Nnsc => matches!(kind, K::Report | K::InspectionReport),
             R::InspectionTeam => matches!(kind, K::InspectionReport),
             R::Nnrc => matches!(kind, K::PrisonerEvent | K::ListUpload),
-            R::Secretariat => matches!(kind, K::TeamDispatch | K::CommissionFinding | K::MeetingMinutes),
+            R::Secretariat => {
+                matches!(kind, K::TeamDispatch | K::CommissionFinding | K::MeetingMinutes | K::Talks)
+            }
             R::Observer => false,
         },
     }

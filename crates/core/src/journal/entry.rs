@@ -30,11 +30,13 @@ pub enum EntryKind {
     MeetingMinutes,
     PrisonerEvent,
     ListUpload,
+    /// One element of a negotiation's record (docs/talks.md).
+    Talks,
     Correction,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 11] = [
+    pub const ALL: [EntryKind; 12] = [
         EntryKind::Report,
         EntryKind::Allegation,
         EntryKind::Response,
@@ -45,6 +47,7 @@ impl EntryKind {
         EntryKind::MeetingMinutes,
         EntryKind::PrisonerEvent,
         EntryKind::ListUpload,
+        EntryKind::Talks,
         EntryKind::Correction,
     ];
 
@@ -60,6 +63,7 @@ impl EntryKind {
             EntryKind::MeetingMinutes => "meeting_minutes",
             EntryKind::PrisonerEvent => "prisoner_event",
             EntryKind::ListUpload => "list_upload",
+            EntryKind::Talks => "talks",
             EntryKind::Correction => "correction",
         }
     }

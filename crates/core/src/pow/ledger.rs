@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::event::{Event, EventKind};
 use super::finding::Finding;
@@ -101,6 +101,21 @@ pub struct Ledger {
     agenda: BTreeSet<(DateTime<FixedOffset>, Due, usize)>,
     /// (when, topic, responsible) -> the finding being gathered.
     pending: BTreeMap<(DateTime<FixedOffset>, Topic, String), Pending>,
+    /// The day of the last event applied (in its own offset), and the counts at the end
+    /// of each earlier day that had events.
+    day: Option<NaiveDate>,
+    daily: Vec<(NaiveDate, [usize; StateKind::ALL.len()])>,
+}
+
+/// A prisoner in the `unaccounted` state: who, held by whom, since when, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unaccounted {
+    pub id: String,
+    pub detaining_side: String,
+    pub nationality: String,
+    pub names: Vec<String>,
+    pub since: Option<DateTime<FixedOffset>>,
+    pub reason: Option<String>,
 }
 
 fn slot(kind: StateKind) -> usize {
@@ -129,6 +144,8 @@ impl Ledger {
             now: None,
             agenda,
             pending: BTreeMap::new(),
+            day: None,
+            daily: Vec::new(),
         }
     }
 
@@ -222,6 +239,13 @@ impl Ledger {
         }
         if next != account.state {
             account.since = Some(at);
+        }
+        let day = at.date_naive();
+        if self.day != Some(day) {
+            if let Some(previous) = self.day {
+                self.daily.push((previous, self.counts));
+            }
+            self.day = Some(day);
         }
         account.state = next;
         self.count_sick(i, &account, 1);
@@ -431,6 +455,33 @@ impl Ledger {
     /// How many prisoners are in each state, in the order of [`StateKind::ALL`].
     pub fn counts(&self) -> Vec<(StateKind, usize)> {
         StateKind::ALL.iter().map(|&k| (k, self.counts[slot(k)])).collect()
+    }
+
+    /// The counts by state at the end of each day that had events (the day in each
+    /// event's own offset), in the order of [`StateKind::ALL`]: the chart of the ledger
+    /// over time.
+    pub fn daily_counts(&self) -> Vec<(NaiveDate, Vec<(StateKind, usize)>)> {
+        let named =
+            |counts: &[usize; StateKind::ALL.len()]| StateKind::ALL.iter().map(|&k| (k, counts[slot(k)])).collect();
+        let last = self.day.map(|day| (day, named(&self.counts)));
+        self.daily.iter().map(|(day, counts)| (*day, named(counts))).chain(last).collect()
+    }
+
+    /// Every prisoner in the `unaccounted` state, in the order recorded.
+    pub fn unaccounted(&self) -> Vec<Unaccounted> {
+        self.iter()
+            .filter_map(|(prisoner, account)| match &account.state {
+                State::Unaccounted { reason } => Some(Unaccounted {
+                    id: prisoner.id.clone(),
+                    detaining_side: prisoner.detaining_side.to_string(),
+                    nationality: prisoner.nationality.clone(),
+                    names: prisoner.names.iter().map(|n| n.text.clone()).collect(),
+                    since: account.since,
+                    reason: reason.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     /// How many prisoners are in each state, grouped by `key` (a detaining side, a

@@ -32,7 +32,7 @@ pub mod terms;
 pub use date::PartialDate;
 pub use event::{Event, EventKind};
 pub use finding::Finding;
-pub use ledger::{Ledger, LedgerError, replay, replay_located};
+pub use ledger::{Ledger, LedgerError, Unaccounted, replay, replay_located};
 pub use prisoner::{Choice, Health, Prisoner};
 pub use state::{State, StateKind};
 pub use terms::Terms;

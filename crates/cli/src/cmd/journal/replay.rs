@@ -134,6 +134,8 @@ pub(crate) struct ReplayView {
     pub(crate) prisoners_by_state: BTreeMap<&'static str, usize>,
     pub(crate) prisoners_by_nationality: BTreeMap<String, BTreeMap<&'static str, usize>>,
     pub(crate) list_rows: usize,
+    /// The negotiation's record: elements by type (`session`, `proposal`, `agreed`, ...).
+    pub(crate) talks: BTreeMap<&'static str, usize>,
     pub(crate) errors: Vec<ErrorView>,
 }
 
@@ -255,6 +257,10 @@ pub(crate) fn view(agreement: &str, r: &Replay) -> ReplayView {
             .map(|(nationality, states)| (nationality.clone(), states.iter().map(|(k, n)| (k.name(), *n)).collect()))
             .collect(),
         list_rows: r.list_rows,
+        talks: r.talks.iter().fold(BTreeMap::new(), |mut by, (_, e)| {
+            *by.entry(e.table()).or_default() += 1;
+            by
+        }),
         errors: r
             .faults
             .iter()

@@ -1,0 +1,357 @@
+//! A talks record read and checked: every reference resolves, nothing but an event is
+//! dated before the talks opened, every set of provisions parses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use toml::Spanned;
+
+use super::document::{Agreed, Answer, Day, Element, FORMAT, Proposal, TalksDocument};
+use super::fragment::{Fragment, FragmentError};
+use crate::agreement::location::LineStarts;
+use crate::agreement::{Id, Location};
+
+/// The file name of a talks record within its directory.
+pub const TALKS_FILE: &str = "talks.toml";
+
+/// One problem with a talks record: where, which element, what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {entry}: {message}")]
+pub struct TalksError {
+    pub at: Location,
+    /// The element at fault, e.g. `proposal p-2-unc-contact` or `session of 1951-07-10`.
+    pub entry: String,
+    pub message: String,
+}
+
+/// Every problem found, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct TalksErrors(pub Vec<TalksError>);
+
+impl fmt::Display for TalksErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A checked talks record.
+#[derive(Debug, Clone)]
+pub struct Talks {
+    pub document: TalksDocument,
+    /// Each proposal's draft provisions, by proposal id (proposals without any: absent).
+    pub drafts: BTreeMap<String, Fragment>,
+    /// Each agreed entry's provisions (its own, or its proposal's), by agreed id.
+    pub agreed: BTreeMap<String, Fragment>,
+}
+
+impl Talks {
+    pub fn proposal(&self, id: &str) -> Option<&Proposal> {
+        self.document.proposals.iter().map(Spanned::get_ref).find(|p| p.id == *id)
+    }
+
+    /// The agreed entries in the order they compile: by date, ties in file order.
+    pub fn agreed_in_order(&self) -> Vec<&Agreed> {
+        let mut agreed: Vec<&Agreed> = self.document.agreed.iter().map(Spanned::get_ref).collect();
+        agreed.sort_by_key(|a| a.date);
+        agreed
+    }
+
+    /// Every element as a journal payload, in date order (undated first, ties in file
+    /// order), with its date.
+    pub fn elements(&self) -> Vec<(Option<Day>, Element)> {
+        let d = &self.document;
+        let mut out: Vec<Element> = Vec::new();
+        out.extend(d.sources.iter().map(|s| Element::Source(s.get_ref().clone())));
+        out.extend(d.delegations.iter().map(|s| Element::Delegation(s.get_ref().clone())));
+        out.extend(d.items.iter().map(|s| Element::Item(s.get_ref().clone())));
+        out.extend(d.sessions.iter().map(|s| Element::Session(s.get_ref().clone())));
+        out.extend(d.proposals.iter().map(|s| Element::Proposal(s.get_ref().clone())));
+        out.extend(d.responses.iter().map(|s| Element::Response(s.get_ref().clone())));
+        out.extend(d.suspensions.iter().map(|s| Element::Suspension(s.get_ref().clone())));
+        out.extend(d.site_changes.iter().map(|s| Element::SiteChange(s.get_ref().clone())));
+        out.extend(d.agreed.iter().map(|s| Element::Agreed(s.get_ref().clone())));
+        out.extend(d.events.iter().map(|s| Element::Event(s.get_ref().clone())));
+        let mut dated: Vec<(Option<Day>, Element)> = out
+            .into_iter()
+            .map(|e| {
+                let date = match &e {
+                    Element::Source(_) | Element::Delegation(_) => None,
+                    other => other.date(),
+                };
+                (date, e)
+            })
+            .collect();
+        dated.sort_by_key(|(date, _)| *date);
+        dated
+    }
+}
+
+/// Read and check `text`, the contents of `file`.
+pub fn load(file: &str, text: &str) -> Result<Talks, TalksErrors> {
+    let document: TalksDocument = toml::from_str(text).map_err(|e| {
+        let mut bare = e.clone();
+        bare.set_input(None);
+        let rendered = bare.to_string();
+        let entry = rendered
+            .lines()
+            .find_map(|l| l.strip_prefix("in `").and_then(|l| l.strip_suffix('`')))
+            .unwrap_or("talks")
+            .to_owned();
+        TalksErrors(vec![TalksError {
+            at: Location::at_span(file, text, e.span()),
+            entry,
+            message: e.message().trim().to_owned(),
+        }])
+    })?;
+    let mut check = Checker { file, text, lines: LineStarts::new(text), errors: Vec::new() };
+    let (drafts, agreed) = check.run(&document);
+    if check.errors.is_empty() {
+        Ok(Talks { document, drafts, agreed })
+    } else {
+        check.errors.sort_by(|a, b| a.at.cmp(&b.at));
+        Err(TalksErrors(check.errors))
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    lines: LineStarts,
+    errors: Vec<TalksError>,
+}
+
+impl Checker<'_> {
+    fn fail<T>(&mut self, at: &Spanned<T>, entry: &str, message: impl Into<String>) {
+        self.errors.push(TalksError {
+            at: self.lines.locate(self.file, self.text, at.span().start),
+            entry: entry.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn unique<T>(&mut self, table: &str, elements: &[Spanned<T>], id: impl Fn(&T) -> &Id) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        for element in elements {
+            let key = id(element.get_ref()).to_string();
+            if !seen.insert(key.clone()) {
+                self.fail(
+                    element,
+                    &format!("{table} {key}"),
+                    format!("the id `{key}` is used by an earlier [[{table}]]"),
+                );
+            }
+        }
+        seen
+    }
+
+    fn fragment<T>(&mut self, at: &Spanned<T>, entry: &str, text: &str) -> Option<Fragment> {
+        match Fragment::parse(text) {
+            Ok(fragment) => Some(fragment),
+            Err(FragmentError { line, message }) => {
+                let line = line.map(|l| format!("line {l} of its provisions: ")).unwrap_or_default();
+                self.fail(at, entry, format!("provisions: {line}{message}"));
+                None
+            }
+        }
+    }
+
+    fn run(&mut self, d: &TalksDocument) -> (BTreeMap<String, Fragment>, BTreeMap<String, Fragment>) {
+        if d.format != FORMAT {
+            self.errors.push(TalksError {
+                at: Location::file(self.file),
+                entry: "format".to_owned(),
+                message: format!("`{}` is not a known format; this version reads `{FORMAT}`", d.format),
+            });
+        }
+        let sources = self.unique("source", &d.sources, |s| &s.id);
+        let items = self.unique("item", &d.items, |i| &i.id);
+        let proposals = self.unique("proposal", &d.proposals, |p| &p.id);
+        self.unique("agreed", &d.agreed, |a| &a.id);
+        let sides: BTreeSet<String> = d.sides.iter().map(ToString::to_string).collect();
+        let opened = d.opened;
+
+        // Checks every element shares: its source, and its date against the opening.
+        macro_rules! common {
+            ($elements:expr, $entry:expr, $date:expr) => {
+                for element in $elements {
+                    let e = element.get_ref();
+                    let entry = $entry(e);
+                    if !sources.contains(e.source.as_str()) {
+                        self.fail(element, &entry, format!("source `{}` is not declared in a [[source]]", e.source));
+                    }
+                    let date: Option<Day> = $date(e);
+                    if let Some(date) = date.filter(|date| *date < opened) {
+                        self.fail(element, &entry, format!("dated {date}, before the talks opened on {opened}"));
+                    }
+                }
+            };
+        }
+        common!(
+            &d.delegations,
+            |e: &super::document::Delegation| format!("delegation {}", e.side),
+            |e: &super::document::Delegation| e.members.iter().map(|m| m.from).min()
+        );
+        common!(&d.items, |e: &super::document::Item| format!("item {}", e.id), |e: &super::document::Item| Some(
+            e.adopted
+        ));
+        common!(
+            &d.sessions,
+            |e: &super::document::Session| format!("session of {}", e.date),
+            |e: &super::document::Session| Some(e.date)
+        );
+        common!(&d.proposals, |e: &Proposal| format!("proposal {}", e.id), |e: &Proposal| Some(e.date));
+        common!(
+            &d.responses,
+            |e: &super::document::Response| format!("response of {} to {}", e.side, e.proposal),
+            |e: &super::document::Response| Some(e.date)
+        );
+        common!(
+            &d.suspensions,
+            |e: &super::document::Suspension| format!("suspension from {}", e.from),
+            |e: &super::document::Suspension| Some(e.from)
+        );
+        common!(
+            &d.site_changes,
+            |e: &super::document::SiteChange| format!("site change of {}", e.date),
+            |e: &super::document::SiteChange| Some(e.date)
+        );
+        common!(&d.agreed, |e: &Agreed| format!("agreed {}", e.id), |e: &Agreed| Some(e.date));
+        // Events may come before the talks (what led to them); they only need a source.
+        common!(
+            &d.events,
+            |e: &super::document::Event| format!("event of {}", e.date),
+            |_e: &super::document::Event| None::<Day>
+        );
+
+        let side_ok = |id: &Id| sides.contains(id.as_str());
+        let sides_list = d.sides.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        for element in &d.delegations {
+            if !side_ok(&element.get_ref().side) {
+                let side = element.get_ref().side.to_string();
+                self.fail(
+                    element,
+                    &format!("delegation {side}"),
+                    format!("side `{side}` is not one of the talks' sides ({sides_list})"),
+                );
+            }
+        }
+        for element in &d.sessions {
+            let s = element.get_ref();
+            let entry = format!("session of {}", s.date);
+            for side in s.attendance.iter().filter(|s| !side_ok(s)) {
+                self.fail(
+                    element,
+                    &entry,
+                    format!("attendance: `{side}` is not one of the talks' sides ({sides_list})"),
+                );
+            }
+            for item in s.items.iter().filter(|i| !items.contains(i.as_str())) {
+                self.fail(element, &entry, format!("items: `{item}` is not an agenda item"));
+            }
+        }
+        for element in &d.events {
+            let e = element.get_ref();
+            for item in e.items.iter().filter(|i| !items.contains(i.as_str())) {
+                self.fail(element, &format!("event of {}", e.date), format!("items: `{item}` is not an agenda item"));
+            }
+        }
+        let mut drafts = BTreeMap::new();
+        for element in &d.proposals {
+            let p = element.get_ref();
+            let entry = format!("proposal {}", p.id);
+            if !side_ok(&p.side) {
+                self.fail(element, &entry, format!("side `{}` is not one of the talks' sides ({sides_list})", p.side));
+            }
+            if !items.contains(p.item.as_str()) {
+                self.fail(element, &entry, format!("item `{}` is not an agenda item", p.item));
+            }
+            if let Some(text) = &p.provisions
+                && let Some(fragment) = self.fragment(element, &entry, text)
+            {
+                drafts.insert(p.id.to_string(), fragment);
+            }
+        }
+        let proposal_of = |id: &Id| d.proposals.iter().map(Spanned::get_ref).find(|p| p.id == *id.as_str());
+        for element in &d.responses {
+            let r = element.get_ref();
+            let entry = format!("response of {} to {}", r.side, r.proposal);
+            if !side_ok(&r.side) {
+                self.fail(element, &entry, format!("side `{}` is not one of the talks' sides ({sides_list})", r.side));
+            }
+            match proposal_of(&r.proposal) {
+                None => self.fail(element, &entry, format!("proposal `{}` is not in the record", r.proposal)),
+                Some(p) if p.date > r.date => {
+                    self.fail(element, &entry, format!("dated {}, before the proposal it answers ({})", r.date, p.date))
+                }
+                Some(_) => {}
+            }
+            match (r.answer, &r.counter) {
+                (Answer::Counter, None) => {
+                    self.fail(element, &entry, "a counter answer names its counter-proposal in `counter`")
+                }
+                (_, Some(counter)) if !proposals.contains(counter.as_str()) => {
+                    self.fail(element, &entry, format!("counter: proposal `{counter}` is not in the record"))
+                }
+                _ => {}
+            }
+        }
+        for element in &d.suspensions {
+            let s = element.get_ref();
+            let entry = format!("suspension from {}", s.from);
+            if s.by != *"both" && !side_ok(&s.by) {
+                self.fail(
+                    element,
+                    &entry,
+                    format!("by: `{}` is neither one of the talks' sides ({sides_list}) nor `both`", s.by),
+                );
+            }
+            if let Some(until) = s.until.filter(|until| *until < s.from) {
+                self.fail(element, &entry, format!("until {until} is before from {}", s.from));
+            }
+        }
+        let mut agreed = BTreeMap::new();
+        for element in &d.agreed {
+            let a = element.get_ref();
+            let entry = format!("agreed {}", a.id);
+            if !items.contains(a.item.as_str()) {
+                self.fail(element, &entry, format!("item `{}` is not an agenda item", a.item));
+            }
+            let fragment = match (&a.proposal, &a.provisions) {
+                (Some(_), Some(_)) => {
+                    self.fail(element, &entry, "give either `proposal` or `provisions`, not both");
+                    None
+                }
+                (None, None) => {
+                    self.fail(element, &entry, "name the agreed `proposal` or write the agreed `provisions`");
+                    None
+                }
+                (None, Some(text)) => self.fragment(element, &entry, text),
+                (Some(id), None) => match proposal_of(id) {
+                    None => {
+                        self.fail(element, &entry, format!("proposal `{id}` is not in the record"));
+                        None
+                    }
+                    Some(p) if p.item != a.item => {
+                        self.fail(element, &entry, format!("proposal `{id}` is on item {}, not {}", p.item, a.item));
+                        None
+                    }
+                    // A proposal without provisions agrees its text alone (an agenda).
+                    Some(p) => match &p.provisions {
+                        None => Some(Fragment { parts: Vec::new() }),
+                        Some(_) => drafts.get(id.as_str()).cloned(),
+                    },
+                },
+            };
+            if let Some(fragment) = fragment {
+                agreed.insert(a.id.to_string(), fragment);
+            }
+        }
+        (drafts, agreed)
+    }
+}
