@@ -76,7 +76,8 @@ def expect(condition, what):
 
 try:
     for path, name, heading in [("/", "overview", "Overview"), ("/map", "map", "Map"), ("/findings", "findings", "Findings"),
-                                ("/cases", "cases", "Cases"), ("/prisoners", "prisoners", "Prisoners"), ("/record", "record", "Record")]:
+                                ("/cases", "cases", "Cases"), ("/prisoners", "prisoners", "Prisoners"), ("/timeline", "timeline", "Timeline"),
+                                ("/record", "record", "Record")]:
         go(path)
         expect(text("h1") == heading, f"{path} shows its heading")
         shot(name)
@@ -102,6 +103,17 @@ try:
     wait_until(lambda: "/prisoners/" in call("GET", S + "/url"), "a prisoner's page")
     expect(text("h1").startswith("Prisoner") and "History" in source(), "a prisoner's history opens")
     shot("prisoner")
+
+    go("/prisoners")
+    expect("Prisoners by state over time" in source() and "unaccounted for" in text("#main"),
+           "the prisoners page charts states over time and lists the unaccounted-for")
+
+    go("/timeline?kind=suspension")
+    moments = text("#main")
+    expect("1952-10-08" in moments and "Talks suspended" in moments and "proposes" not in moments,
+           "the timeline filtered to suspensions shows the October 1952 recess and nothing else")
+    go("/timeline")
+    expect("Panmunjom" in text("#main") or "panmunjom" in text("#main"), "the timeline shows the talks at Panmunjom")
 
     go("/record")
     click("#verify")

@@ -10,6 +10,8 @@ use armistice_core::geo::Atlas;
 use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
 use armistice_core::replay::{Replay, replay};
+use armistice_core::talks::{Day, Element};
+use chrono::NaiveDate;
 
 /// One report as submitted: where it is in the journal and what it said.
 #[derive(Debug, Clone)]
@@ -103,9 +105,70 @@ pub struct Derived {
     pub findings: Vec<FindingRow>,
     pub reports: BTreeMap<String, ReportRecord>,
     pub prisoners: BTreeMap<String, PrisonerRecord>,
-    /// Events by day (YYYY-MM-DD) and kind, for the chart.
-    pub events_by_day: BTreeMap<String, BTreeMap<String, usize>>,
     pub submitters: BTreeMap<String, u64>,
+    /// The talks and the armistice's record after them, in date order.
+    pub timeline: Vec<Moment>,
+}
+
+/// What a moment on the timeline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MomentKind {
+    Agenda,
+    Session,
+    Proposal,
+    Response,
+    Suspension,
+    Site,
+    Agreed,
+    Event,
+    Signing,
+    Finding,
+    Case,
+}
+
+impl MomentKind {
+    pub const ALL: [MomentKind; 11] = [
+        MomentKind::Agenda,
+        MomentKind::Session,
+        MomentKind::Proposal,
+        MomentKind::Response,
+        MomentKind::Suspension,
+        MomentKind::Site,
+        MomentKind::Agreed,
+        MomentKind::Event,
+        MomentKind::Signing,
+        MomentKind::Finding,
+        MomentKind::Case,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MomentKind::Agenda => "agenda",
+            MomentKind::Session => "session",
+            MomentKind::Proposal => "proposal",
+            MomentKind::Response => "response",
+            MomentKind::Suspension => "suspension",
+            MomentKind::Site => "site",
+            MomentKind::Agreed => "agreed",
+            MomentKind::Event => "event",
+            MomentKind::Signing => "signing",
+            MomentKind::Finding => "finding",
+            MomentKind::Case => "case",
+        }
+    }
+}
+
+/// One dated line of the timeline: plain text (escaped when drawn), an optional link
+/// into the console, the journal entry it comes from, and for a suspension the day the
+/// talks resumed.
+#[derive(Debug, Clone)]
+pub struct Moment {
+    pub day: NaiveDate,
+    pub kind: MomentKind,
+    pub text: String,
+    pub link: Option<String>,
+    pub entry: Option<u64>,
+    pub until: Option<NaiveDate>,
 }
 
 impl Derived {
@@ -113,7 +176,6 @@ impl Derived {
         let replayed = replay(agreement, atlas, journal.entries(), None);
         let mut reports = BTreeMap::new();
         let mut prisoners: BTreeMap<String, PrisonerRecord> = BTreeMap::new();
-        let mut events_by_day: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         let mut submitters: BTreeMap<String, u64> = BTreeMap::new();
         for entry in journal.entries() {
             *submitters.entry(entry.submission.submitter.clone()).or_default() += 1;
@@ -156,8 +218,6 @@ impl Derived {
                                     .and_then(|v| v.get("event").and_then(|k| k.as_str()).map(str::to_owned))
                                     .unwrap_or_else(|| "event".to_owned());
                                 let at = e.at.0.to_rfc3339();
-                                let day = at.get(..10).unwrap_or_default().to_owned();
-                                *events_by_day.entry(day).or_default().entry(kind.clone()).or_default() += 1;
                                 prisoners.entry(e.prisoner.clone()).or_default().events.push(PrisonerEvent {
                                     entry: entry.index,
                                     at,
@@ -173,6 +233,7 @@ impl Derived {
             }
         }
         let findings = findings(&replayed);
+        let timeline = timeline(agreement, &replayed, &findings);
         Self {
             size: journal.size(),
             root: journal.root().to_hex(),
@@ -180,8 +241,8 @@ impl Derived {
             findings,
             reports,
             prisoners,
-            events_by_day,
             submitters,
+            timeline,
         }
     }
 
@@ -197,6 +258,133 @@ impl Derived {
 /// The case that took up any of `reports`, if one did.
 fn case_of(cases: &[Case], reports: &[String]) -> Option<String> {
     cases.iter().find(|c| c.reports.iter().any(|r| reports.contains(r))).map(|c| c.id.clone())
+}
+
+/// The negotiation's elements, the signing and entry into effect, findings and the
+/// cases' steps, in date order (ties keep that order).
+fn timeline(agreement: &Agreement, r: &Replay, findings: &[FindingRow]) -> Vec<Moment> {
+    let mut out = Vec::new();
+    let moment = |day: Day, kind, text: String, entry: u64| Moment {
+        day: day.0,
+        kind,
+        text,
+        link: None,
+        entry: Some(entry),
+        until: None,
+    };
+    for (entry, element) in &r.talks {
+        let entry = *entry;
+        match element {
+            Element::Item(i) => out.push(moment(
+                i.adopted,
+                MomentKind::Agenda,
+                format!("Agenda item {} adopted: {}", i.id, i.title),
+                entry,
+            )),
+            Element::Session(s) => {
+                let items = if s.items.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on item {}", s.items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+                };
+                let note = s.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                out.push(moment(
+                    s.date,
+                    MomentKind::Session,
+                    format!("{} session at {}{items}{note}", s.level.as_str(), s.place),
+                    entry,
+                ));
+            }
+            Element::Proposal(p) => out.push(moment(
+                p.date,
+                MomentKind::Proposal,
+                format!("{} proposes on item {} ({}): {}", p.side, p.item, p.id, p.text),
+                entry,
+            )),
+            Element::Response(x) => {
+                let text = x.text.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
+                out.push(moment(
+                    x.date,
+                    MomentKind::Response,
+                    format!("{} answers {}: {}{text}", x.side, x.proposal, x.answer.as_str()),
+                    entry,
+                ));
+            }
+            Element::Suspension(x) => {
+                let until = x.until.map(|u| format!(" until {u}")).unwrap_or_default();
+                let mut m = moment(
+                    x.from,
+                    MomentKind::Suspension,
+                    format!("Talks suspended by {}{until}: {}", x.by, x.reason),
+                    entry,
+                );
+                m.until = x.until.map(|u| u.0);
+                out.push(m);
+            }
+            Element::SiteChange(x) => {
+                out.push(moment(x.date, MomentKind::Site, format!("The talks move from {} to {}", x.from, x.to), entry))
+            }
+            Element::Agreed(a) => out.push(moment(
+                a.date,
+                MomentKind::Agreed,
+                format!("Agreed on item {} ({}): {}", a.item, a.id, a.text),
+                entry,
+            )),
+            Element::Event(e) => out.push(moment(e.date, MomentKind::Event, e.text.clone(), entry)),
+            Element::Source(_) | Element::Delegation(_) => {}
+        }
+    }
+    let plain = |day: NaiveDate, kind, text: String, link: Option<String>| Moment {
+        day,
+        kind,
+        text,
+        link,
+        entry: None,
+        until: None,
+    };
+    let d = &agreement.document;
+    out.push(plain(
+        agreement.signed_at().date_naive(),
+        MomentKind::Signing,
+        format!("{} signed at {}", d.name, d.place),
+        None,
+    ));
+    out.push(plain(
+        agreement.effective_at().date_naive(),
+        MomentKind::Signing,
+        format!("The cease-fire and the agreement take effect at {}", agreement.effective_at().format("%H:%M")),
+        None,
+    ));
+    for f in findings {
+        let Some(day) = f.at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else { continue };
+        out.push(plain(
+            day,
+            MomentKind::Finding,
+            format!("Finding {}: {}", f.citation, f.reason),
+            Some(format!("/findings/{}", f.id)),
+        ));
+    }
+    for case in &r.cases {
+        for step in &case.history {
+            let mut m = plain(
+                step.at.date_naive(),
+                MomentKind::Case,
+                format!(
+                    "Case {} ({}): {} by {}, now {}",
+                    case.id,
+                    case.paragraph,
+                    step.action.as_str(),
+                    step.actor,
+                    step.to.as_str()
+                ),
+                Some(format!("/cases#case-{}", case.id)),
+            );
+            m.entry = Some(step.entry);
+            out.push(m);
+        }
+    }
+    out.sort_by_key(|m| m.day);
+    out
 }
 
 fn findings(r: &Replay) -> Vec<FindingRow> {
@@ -287,19 +475,51 @@ mod tests {
             let at = Time::from_unix_millis(1_000 * (journal.size() as i64 + 1)).unwrap();
             journal.receive(submission, signature, at, &server).unwrap()
         };
-        let first = append(EntryKind::PrisonerEvent, format!("{PRISONER}\n{}", event("escaped")), None);
+        let first = append(EntryKind::PrisonerEvent, format!("{PRISONER}\n{}", event("repatriated")), None);
         append(
             EntryKind::Correction,
-            format!("{PRISONER}\n{}", event("repatriated")),
+            format!("{PRISONER}\n{}", event("escaped")),
             Some(EntryRef { index: 0, hash: first }),
         );
 
         let derived = Derived::build(&agreement, &atlas, &journal);
         let events: Vec<(&str, u64)> =
             derived.prisoners["p1"].events.iter().map(|e| (e.kind.as_str(), e.entry)).collect();
-        assert_eq!(events, [("repatriated", 1)], "the correction's event, from the correction's entry");
+        assert_eq!(events, [("escaped", 1)], "the correction's event, from the correction's entry");
         assert_eq!(derived.prisoners["p1"].entry, 1);
-        assert_eq!(derived.events_by_day["1953-08-05"].keys().collect::<Vec<_>>(), ["repatriated"]);
+        // The chart's counts read the corrected event too.
+        let (day, counts) = derived.replay.prisoners_by_day.last().unwrap();
+        assert_eq!(day.to_string(), "1953-08-05");
+        let held: Vec<(&str, usize)> = counts.iter().filter(|(_, n)| *n > 0).map(|(k, n)| (k.name(), *n)).collect();
+        assert_eq!(held, [("escaped", 1)]);
         assert_eq!(derived.submitters["UNC"], 2, "both entries count for their submitter");
+    }
+
+    #[test]
+    fn the_timeline_puts_the_talks_before_the_signing_and_the_findings_after() {
+        let agreement = load(&builtin::korea_1953()).unwrap();
+        let atlas = Atlas::build(&agreement).unwrap();
+        let server = SecretKey::from_seed(&[1; 32]);
+        let secretariat = SecretKey::from_seed(&[3; 32]);
+        let mut journal = Journal::new(server.public());
+        let (file, text) = armistice_core::talks::korea_1953();
+        let talks = armistice_core::talks::load(file, text).unwrap();
+        for (_, element) in talks.elements() {
+            let payload = serde_json::to_string(&element).unwrap();
+            let submission =
+                Submission::new(EntryKind::Talks, "talks-secretariat", secretariat.public(), payload, None).unwrap();
+            let signature = submission.sign(&secretariat).unwrap();
+            let at = Time::from_unix_millis(1_000 * (journal.size() as i64 + 1)).unwrap();
+            journal.receive(submission, signature, at, &server).unwrap();
+        }
+        let derived = Derived::build(&agreement, &atlas, &journal);
+        let timeline = &derived.timeline;
+        assert!(timeline.windows(2).all(|w| w[0].day <= w[1].day));
+        assert_eq!(timeline[0].day.to_string(), "1951-07-10");
+        let signing = timeline.iter().position(|m| m.kind == MomentKind::Signing).unwrap();
+        assert!(timeline[..signing].iter().any(|m| m.kind == MomentKind::Suspension && m.until.is_some()));
+        assert!(timeline[..signing].iter().all(|m| m.entry.is_some()), "every talks moment names its entry");
+        let agreed = timeline.iter().filter(|m| m.kind == MomentKind::Agreed).count();
+        assert_eq!(agreed, talks.document.agreed.len());
     }
 }

@@ -33,12 +33,13 @@ pub fn url_component(text: &str) -> String {
 }
 
 /// The pages, in the navigation's order: path and label.
-const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 7] = [
     ("/", "Overview"),
     ("/map", "Map"),
     ("/findings", "Findings"),
     ("/cases", "Cases"),
     ("/prisoners", "Prisoners"),
+    ("/timeline", "Timeline"),
     ("/record", "Record"),
 ];
 

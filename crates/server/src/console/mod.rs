@@ -89,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .route("/prisoners", get(prisoners))
         .route("/prisoners/find", get(find_prisoner))
         .route("/prisoners/{id}", get(prisoner))
+        .route("/timeline", get(timeline))
         .route("/record", get(record))
         .route("/record/verify", post(verify_record))
         .route("/assets/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }))
@@ -188,6 +189,12 @@ async fn find_prisoner(query: Result<Query<pages::PrisonerQuery>, QueryRejection
 async fn prisoner(State(state): State<AppState>, Path(id): Path<String>) -> Page {
     let (_, d) = current(&state).await?;
     pages::prisoner(&d, &id).map(Html).ok_or_else(|| failure(StatusCode::NOT_FOUND, &format!("No prisoner {id}.")))
+}
+
+async fn timeline(State(state): State<AppState>, query: Result<Query<pages::TimelineQuery>, QueryRejection>) -> Page {
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let (_, d) = current(&state).await?;
+    Ok(Html(pages::timeline(&d, &query)))
 }
 
 async fn record(State(state): State<AppState>) -> Page {

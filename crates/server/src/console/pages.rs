@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use armistice_core::commission::CaseState;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::derived::{Checkpoints, Derived, FindingRow};
+use super::derived::{Checkpoints, Derived, FindingRow, Moment, MomentKind};
 use super::html::{escape, page, table, url_component};
 use super::map::BaseMap;
 
@@ -343,63 +344,246 @@ pub fn cases(d: &Derived) -> String {
 }
 
 /// Cumulative prisoner events by kind over time, as an SVG line chart.
+/// Prisoners by state at the end of each day with events, one line per state that ever
+/// held anyone, drawn against the calendar (days without events keep the last counts).
 fn chart(d: &Derived) -> String {
-    let days: Vec<&String> = d.events_by_day.keys().collect();
-    if days.len() < 2 {
-        return "<p>Not enough dated events for a chart.</p>".to_owned();
-    }
-    let kinds: BTreeSet<&str> = d.events_by_day.values().flat_map(|k| k.keys().map(String::as_str)).collect();
-    let mut totals: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for kind in &kinds {
-        let mut sum = 0;
-        let series = d
-            .events_by_day
-            .values()
-            .map(|k| {
-                sum += k.get(*kind).copied().unwrap_or(0);
-                sum
-            })
-            .collect();
-        totals.insert(kind, series);
-    }
-    let max = totals.values().filter_map(|s| s.last()).copied().max().unwrap_or(1).max(1);
+    let series = &d.replay.prisoners_by_day;
+    let (Some(first), Some(last)) = (series.first(), series.last()) else {
+        return "<p>No prisoner events yet, so no chart.</p>".to_owned();
+    };
+    let span = (last.0 - first.0).num_days().max(1) as f64;
+    let states: Vec<usize> = (0..first.1.len()).filter(|&k| series.iter().any(|(_, c)| c[k].1 > 0)).collect();
+    let max = series.iter().flat_map(|(_, c)| c.iter().map(|(_, n)| *n)).max().unwrap_or(1).max(1);
     let (width, height) = (720.0, 260.0);
-    let step = width / (days.len() - 1) as f64;
+    let x = |day: NaiveDate| (day - first.0).num_days() as f64 / span * width;
+    let y = |n: usize| height - n as f64 / max as f64 * height;
     let mut lines = String::new();
     let mut legend = String::new();
-    for (i, (kind, series)) in totals.iter().enumerate() {
+    for (i, &k) in states.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        let points: Vec<String> = series
-            .iter()
-            .enumerate()
-            .map(|(j, n)| format!("{:.1},{:.1}", j as f64 * step, height - *n as f64 / max as f64 * height))
-            .collect();
+        // A step line: each day's count holds until the next day with events.
+        let mut points = Vec::new();
+        for (j, (day, counts)) in series.iter().enumerate() {
+            if j > 0 {
+                points.push(format!("{:.1},{:.1}", x(*day), y(series[j - 1].1[k].1)));
+            }
+            points.push(format!("{:.1},{:.1}", x(*day), y(counts[k].1)));
+        }
+        let name = first.1[k].0.name();
         let _ = write!(
             lines,
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
-            points.join(" ")
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
+            points.join(" "),
+            escape(name)
         );
         let _ = write!(
             legend,
             "<li><span class=\"swatch\" style=\"background:{colour}\"></span>{} ({})</li>",
-            escape(kind),
-            series.last().copied().unwrap_or(0)
+            escape(name),
+            last.1[k].1
         );
     }
+    let rows: Vec<Vec<String>> = series
+        .iter()
+        .map(|(day, counts)| {
+            let parts: Vec<String> =
+                states.iter().map(|&k| format!("{} {}", counts[k].0.name(), counts[k].1)).collect();
+            vec![day.to_string(), escape(&parts.join(", "))]
+        })
+        .collect();
     format!(
-        "<figure><svg class=\"chart\" viewBox=\"-50 -10 {} {}\" role=\"img\" aria-label=\"Prisoner events over time, cumulative, by kind\">\
+        "<figure><svg class=\"chart\" viewBox=\"-60 -10 {} {}\" role=\"img\" aria-label=\"Prisoners by state over time\">\
          <line x1=\"0\" y1=\"{height}\" x2=\"{width}\" y2=\"{height}\" class=\"axis\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"{height}\" class=\"axis\"/>\
          <text x=\"-6\" y=\"8\" text-anchor=\"end\">{max}</text><text x=\"-6\" y=\"{height}\" text-anchor=\"end\">0</text>\
          <text x=\"0\" y=\"{}\">{}</text><text x=\"{width}\" y=\"{}\" text-anchor=\"end\">{}</text>{lines}</svg>\
-         <figcaption>Prisoner events recorded, cumulative, by kind ({} to {}).</figcaption><ul class=\"legend\">{legend}</ul></figure>",
-        width + 70.0,
+         <figcaption>Prisoners in each state at the end of each day with events, {} to {}.</figcaption>\
+         <ul class=\"legend\">{legend}</ul></figure>\
+         <details><summary>The counts day by day ({} days)</summary>{}</details>",
+        width + 80.0,
         height + 40.0,
         height + 20.0,
-        escape(days[0]),
+        first.0,
         height + 20.0,
-        escape(days[days.len() - 1]),
-        escape(days[0]),
-        escape(days[days.len() - 1]),
+        last.0,
+        first.0,
+        last.0,
+        series.len(),
+        table("Prisoners by state, day by day", &["Day", "Counts"], &rows),
+    )
+}
+
+/// The prisoners no one can account for, per detaining side: the first `LIMIT` of each
+/// with a link to their history, and how many there are.
+fn unaccounted(d: &Derived) -> String {
+    const LIMIT: usize = 100;
+    let mut by_side: BTreeMap<&str, Vec<&armistice_core::pow::Unaccounted>> = BTreeMap::new();
+    for u in &d.replay.unaccounted {
+        by_side.entry(u.detaining_side.as_str()).or_default().push(u);
+    }
+    if by_side.is_empty() {
+        return "<p>Every prisoner is accounted for.</p>".to_owned();
+    }
+    let mut out = String::new();
+    for (side, list) in by_side {
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .take(LIMIT)
+            .map(|u| {
+                vec![
+                    format!("<a class=\"prisoner\" href=\"/prisoners/{}\">{}</a>", url_component(&u.id), escape(&u.id)),
+                    escape(&u.names.join(" / ")),
+                    escape(&u.nationality),
+                    u.since.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                    escape(u.reason.as_deref().unwrap_or("")),
+                ]
+            })
+            .collect();
+        let shown = if list.len() > LIMIT { format!(", the first {LIMIT} shown") } else { String::new() };
+        out.push_str(&table(
+            &format!("Held by {side}: {} unaccounted for{shown}", list.len()),
+            &["Prisoner", "Names", "Nationality", "Since", "Reason"],
+            &rows,
+        ));
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TimelineQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Colour and shape of each kind of moment on the axis.
+fn moment_colour(kind: MomentKind) -> &'static str {
+    match kind {
+        MomentKind::Agenda | MomentKind::Agreed => "#0f5e1f",
+        MomentKind::Session | MomentKind::Response => "#6b6b6b",
+        MomentKind::Proposal => "#1f618d",
+        MomentKind::Suspension => "#b00020",
+        MomentKind::Site | MomentKind::Signing => "#12263a",
+        MomentKind::Event => "#a04000",
+        MomentKind::Finding | MomentKind::Case => "#8e44ad",
+    }
+}
+
+/// The talks and the record after them on one dated axis (sessions as ticks,
+/// suspensions as bars, agreements as diamonds, events as dots, findings and case steps
+/// after the signing), then as a dated list grouped by month, filterable by kind and
+/// dates.
+pub fn timeline(d: &Derived, q: &TimelineQuery) -> String {
+    let day = |v: &Option<String>| given(v).and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+    let (from, to) = (day(&q.from), day(&q.to));
+    let kind = given(&q.kind);
+    let shown: Vec<&Moment> = d
+        .timeline
+        .iter()
+        .filter(|m| from.is_none_or(|f| m.day >= f) && to.is_none_or(|t| m.day <= t))
+        .filter(|m| kind.is_none_or(|k| m.kind.as_str() == k))
+        .collect();
+    let kinds: BTreeSet<&str> = MomentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let value = |v: &Option<String>| escape(given(v).unwrap_or(""));
+    let mut body = format!(
+        "<form method=\"get\" class=\"filters\" aria-label=\"Filter the timeline\">{}\
+         <label>From <input type=\"date\" name=\"from\" value=\"{}\"></label>\
+         <label>To <input type=\"date\" name=\"to\" value=\"{}\"></label>\
+         <button type=\"submit\">Filter</button> <a href=\"/timeline\">Clear</a></form>",
+        select("kind", "Kind", &kinds, kind),
+        value(&q.from),
+        value(&q.to),
+    );
+    body.push_str(&axis(&shown));
+    let _ = write!(body, "<p>{} moments.</p>", shown.len());
+    let mut month = String::new();
+    for m in &shown {
+        let this = m.day.format("%B %Y").to_string();
+        if this != month {
+            if !month.is_empty() {
+                body.push_str("</ol>");
+            }
+            let _ = write!(body, "<h2>{this}</h2><ol class=\"timeline\">");
+            month = this;
+        }
+        let text = match &m.link {
+            Some(link) => format!("<a href=\"{}\">{}</a>", escape(link), escape(&m.text)),
+            None => escape(&m.text),
+        };
+        let entry = m.entry.map(|e| format!(" <span class=\"entry\">entry {e}</span>")).unwrap_or_default();
+        let _ = write!(
+            body,
+            "<li class=\"moment {kind}\"><time datetime=\"{day}\">{day}</time> <span class=\"kind\" style=\"color:{colour}\">{kind}</span> {text}{entry}</li>",
+            day = m.day,
+            kind = m.kind.as_str(),
+            colour = moment_colour(m.kind),
+        );
+    }
+    if !month.is_empty() {
+        body.push_str("</ol>");
+    }
+    page("/timeline", "Timeline", &body)
+}
+
+fn axis(moments: &[&Moment]) -> String {
+    let (Some(first), Some(last)) = (moments.first(), moments.last()) else {
+        return "<p>Nothing dated in this range.</p>".to_owned();
+    };
+    let span = (last.day - first.day).num_days().max(1) as f64;
+    let width = 1000.0;
+    let x = |day: NaiveDate| (day - first.day).num_days() as f64 / span * width;
+    let row = |kind: MomentKind| match kind {
+        MomentKind::Suspension => 10.0,
+        MomentKind::Session | MomentKind::Response | MomentKind::Site => 30.0,
+        MomentKind::Proposal | MomentKind::Agenda | MomentKind::Agreed => 50.0,
+        MomentKind::Event => 70.0,
+        MomentKind::Signing | MomentKind::Finding | MomentKind::Case => 90.0,
+    };
+    let mut marks = String::new();
+    for m in moments {
+        let (cx, cy, colour) = (x(m.day), row(m.kind), moment_colour(m.kind));
+        let title = format!("<title>{} {}</title>", m.day, escape(&m.text));
+        let _ = match m.kind {
+            MomentKind::Suspension => {
+                let end = m.until.map_or(width, |u| x(u.min(last.day))).max(cx + 2.0);
+                write!(
+                    marks,
+                    "<rect x=\"{cx:.1}\" y=\"4\" width=\"{:.1}\" height=\"12\" fill=\"{colour}\" fill-opacity=\"0.5\">{title}</rect>",
+                    end - cx
+                )
+            }
+            MomentKind::Agreed | MomentKind::Agenda | MomentKind::Signing => write!(
+                marks,
+                "<path d=\"M{cx:.1} {:.1} l6 6 l-6 6 l-6 -6 z\" fill=\"{colour}\">{title}</path>",
+                cy - 6.0
+            ),
+            MomentKind::Session | MomentKind::Response => write!(
+                marks,
+                "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"{colour}\">{title}</line>",
+                cy - 6.0,
+                cy + 6.0
+            ),
+            _ => write!(marks, "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"{colour}\">{title}</circle>"),
+        };
+    }
+    let labels =
+        [(10.0, "suspended"), (30.0, "sessions"), (50.0, "proposals, agreed"), (70.0, "events"), (90.0, "armistice")];
+    let mut legend = String::new();
+    for (y, label) in labels {
+        let _ = write!(legend, "<text x=\"-8\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>", y + 4.0);
+    }
+    format!(
+        "<figure><svg class=\"chart timeline-axis\" viewBox=\"-130 0 {} 125\" role=\"img\" aria-label=\"Timeline from {} to {}\">\
+         <line x1=\"0\" y1=\"100\" x2=\"{width}\" y2=\"100\" class=\"axis\"/>{legend}{marks}\
+         <text x=\"0\" y=\"118\">{}</text><text x=\"{width}\" y=\"118\" text-anchor=\"end\">{}</text></svg>\
+         <figcaption>Suspensions as bars, sessions and answers as ticks, proposals and agreements (diamonds), \
+         events, and after the signing findings and case steps, {} to {}.</figcaption></figure>",
+        width + 140.0,
+        first.day,
+        last.day,
+        first.day,
+        last.day,
+        first.day,
+        last.day,
     )
 }
 
@@ -438,7 +622,7 @@ pub fn prisoners(d: &Derived) -> String {
             cell.1.push(id);
         }
     }
-    let rows: Vec<Vec<String>> = by_side
+    let examples: Vec<Vec<String>> = by_side
         .iter()
         .map(|((side, nationality), (n, examples))| {
             let links: Vec<String> = examples
@@ -448,11 +632,23 @@ pub fn prisoners(d: &Derived) -> String {
             vec![escape(side), escape(nationality), n.to_string(), links.join(", ")]
         })
         .collect();
+    let rows: Vec<Vec<String>> = r
+        .prisoners_by_side
+        .iter()
+        .map(|(side, states)| {
+            let parts: Vec<String> = states.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
+            vec![escape(side), escape(&parts.join(", "))]
+        })
+        .collect();
     body.push_str("<h2>By detaining side</h2>");
+    body.push_str(&table("Prisoners by detaining side and state", &["Detaining side", "States"], &rows));
+    body.push_str("<h2 id=\"unaccounted\">Unaccounted for</h2>");
+    body.push_str(&unaccounted(d));
+    body.push_str("<h3>Examples by detaining side and nationality</h3>");
     body.push_str(&table(
         "Prisoners by detaining side and nationality",
         &["Detaining side", "Nationality", "Prisoners", "For example"],
-        &rows,
+        &examples,
     ));
     page("/prisoners", "Prisoners", &body)
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use armistice_core::pow::{Finding, State, StateKind, Terms, invariants};
+use armistice_core::pow::{Finding, StateKind, Terms, invariants};
 use clap::Args;
 use serde::Serialize;
 
@@ -128,16 +128,14 @@ pub fn run(args: StatusArgs) -> Result<Code> {
     let by_nationality = named(ledger.counts_by(|p| p.nationality.clone()));
     let mut unaccounted: BTreeMap<String, Vec<UnaccountedView>> =
         ledger.terms().sides.iter().map(|s| (s.clone(), Vec::new())).collect();
-    for (prisoner, account) in ledger.iter() {
-        if let State::Unaccounted { reason } = &account.state {
-            unaccounted.entry(prisoner.detaining_side.to_string()).or_default().push(UnaccountedView {
-                id: prisoner.id.clone(),
-                nationality: prisoner.nationality.clone(),
-                names: prisoner.names.iter().map(|n| n.text.clone()).collect(),
-                since: account.since.map(|t| t.to_rfc3339()),
-                reason: reason.clone(),
-            });
-        }
+    for u in ledger.unaccounted() {
+        unaccounted.entry(u.detaining_side).or_default().push(UnaccountedView {
+            id: u.id,
+            nationality: u.nationality,
+            names: u.names,
+            since: u.since.map(|t| t.to_rfc3339()),
+            reason: u.reason,
+        });
     }
     let by_state: BTreeMap<String, usize> = ledger.counts().iter().map(|(k, n)| (k.name().to_owned(), *n)).collect();
     // The core's recount: one state per prisoner, counts kept = counts recounted, and
