@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the agreement, report, prisoner-ledger and commission-payload parsers and the journal verifier (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
+# Fuzzes the agreement, report, prisoner-ledger, commission-payload and talks parsers and the journal verifier (fuzz/fuzz_targets/) for a bounded time with cargo-fuzz.
 # Works on a stable toolchain: AddressSanitizer needs the nightly flag -Zsanitizer, so
 # RUSTC_BOOTSTRAP=1 is exported when rustc is not a nightly (always, so that switching
 # sanitizers does not also flip it: a change of RUSTC_BOOTSTRAP rebuilds everything).
@@ -19,7 +19,7 @@ seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(agreement_toml agreement_geojson report_line pow_ledger_file journal_verify commission_payload)
+  targets=(agreement_toml agreement_geojson report_line pow_ledger_file journal_verify commission_payload talks_toml)
 fi
 logs=fuzz/target/logs
 
@@ -69,6 +69,7 @@ mkdir -p fuzz/corpus/journal_verify
 cp crates/core/tests/fixtures/journal/sample.ndjson fuzz/corpus/journal_verify/seed-sample.ndjson
 seed_lines journal_verify crates/core/tests/fixtures/journal/sample.ndjson line-
 seed_lines commission_payload fuzz/seeds/commission-payloads.ndjson
+seed talks_toml fuzz/seeds/talks.toml
 
 mkdir -p "$logs"
 say "building fuzz targets (sanitizer: $sanitizer; log: $logs/build.log)"
