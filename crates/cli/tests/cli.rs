@@ -302,6 +302,16 @@ fn demo_tells_the_1953_story_and_replay_agrees() {
     assert_eq!(demo.prisoners_by_state, by_state);
     assert_eq!(demo.prisoners_total, by_state.values().sum::<usize>());
 
+    // The talks were told into the journal, and compile from it to the agreement.
+    assert_eq!(demo_value["talks_compiled"], 89, "{}", demo_value["talks"]);
+    let compiled = dir.join("from-journal");
+    let output =
+        armistice(&["talks", "compile", "--data", data_arg, "--at", "1953-07-27", "--out", compiled.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let builtin = repo_root().join("data/korea-1953");
+    let same = armistice(&["talks", "diff", compiled.to_str().unwrap(), builtin.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+
     // The same directory, replayed on its own, gives the same derived state.
     let output = armistice(&["journal", "replay", "--data", data_arg, "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

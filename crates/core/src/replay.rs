@@ -104,26 +104,13 @@ fn received(entry: &Entry) -> DateTime<FixedOffset> {
     entry.received_at.datetime().fixed_offset()
 }
 
-/// Rebuild the derived state from `entries` (in index order, from any starting index).
-/// `as_of` is the time due dates are judged at; the last entry's receipt when `None`.
-pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Option<DateTime<FixedOffset>>) -> Replay {
-    let mut faults = Vec::new();
-    let mut kinds: BTreeMap<EntryKind, u64> = BTreeMap::new();
+/// Corrections: for each corrected entry (by index), the place in `entries` of the
+/// correction whose payload stands in for it (the latest; a correction of a correction
+/// corrects the original). A correction whose target is not before it, or whose hash
+/// is not its target's, is a fault and corrects nothing.
+pub fn corrections(entries: &[Entry], faults: &mut Vec<Fault>) -> BTreeMap<u64, usize> {
     let first = entries.first().map_or(0, |e| e.index);
-    for (place, entry) in entries.iter().enumerate() {
-        *kinds.entry(entry.submission.kind).or_default() += 1;
-        let expected = first + place as u64;
-        if entry.index != expected {
-            faults.push(Fault {
-                index: entry.index,
-                kind: entry.submission.kind,
-                problem: Problem::OutOfPlace { expected, found: entry.index },
-            });
-        }
-    }
     let position = |index: u64| index.checked_sub(first).map(|p| p as usize).filter(|&p| p < entries.len());
-
-    // Corrections: which entry's payload stands in for which.
     let mut root_of: BTreeMap<u64, u64> = BTreeMap::new();
     let mut replacement: BTreeMap<u64, usize> = BTreeMap::new();
     for (place, entry) in entries.iter().enumerate() {
@@ -141,6 +128,48 @@ pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Op
         root_of.insert(entry.index, root);
         replacement.insert(root, place);
     }
+    replacement
+}
+
+/// The negotiation's elements in a journal (`talks` entries, each read as its latest
+/// correction), with their indices; an entry whose payload is not an element is a fault.
+pub fn talks_elements(entries: &[Entry]) -> (Vec<(u64, talks::Element)>, Vec<Fault>) {
+    let mut faults = Vec::new();
+    let replacement = corrections(entries, &mut faults);
+    let mut out = Vec::new();
+    for entry in entries.iter().filter(|e| e.submission.kind == EntryKind::Talks) {
+        let source = replacement.get(&entry.index).map_or(entry, |&place| &entries[place]);
+        match serde_json::from_str::<talks::Element>(&source.submission.payload) {
+            Ok(element) => out.push((source.index, element)),
+            Err(e) => faults.push(Fault {
+                index: source.index,
+                kind: EntryKind::Talks,
+                problem: Problem::Talks(e.to_string()),
+            }),
+        }
+    }
+    (out, faults)
+}
+
+/// Rebuild the derived state from `entries` (in index order, from any starting index).
+/// `as_of` is the time due dates are judged at; the last entry's receipt when `None`.
+pub fn replay(agreement: &Agreement, atlas: &Atlas, entries: &[Entry], as_of: Option<DateTime<FixedOffset>>) -> Replay {
+    let mut faults = Vec::new();
+    let mut kinds: BTreeMap<EntryKind, u64> = BTreeMap::new();
+    let first = entries.first().map_or(0, |e| e.index);
+    for (place, entry) in entries.iter().enumerate() {
+        *kinds.entry(entry.submission.kind).or_default() += 1;
+        let expected = first + place as u64;
+        if entry.index != expected {
+            faults.push(Fault {
+                index: entry.index,
+                kind: entry.submission.kind,
+                problem: Problem::OutOfPlace { expected, found: entry.index },
+            });
+        }
+    }
+
+    let replacement = corrections(entries, &mut faults);
 
     let checker = Checker::new(agreement, atlas);
     let mut docket = Docket::new(agreement);

@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use armistice_core::agreement::{AGREEMENT_FILE, AgreementFiles, builtin, load as load_agreement};
+use armistice_core::replay::talks_elements;
 use armistice_core::talks::{self, Day, Diff, Identity, ItemState, Merged, TALKS_FILE, Talks};
+use armistice_store::load as load_store;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use super::journal::StoreArgs;
 use crate::exit::Code;
 use crate::source::read_dir;
 
@@ -27,6 +30,7 @@ Examples:
   armistice talks diff --from 1951-11-27 --to 1953-07-27
   armistice talks diff old-agreement/ new-agreement/
   armistice talks check my-talks/             validate another record
+  armistice talks status --data DEMO-DIR      the talks as the demo's journal holds them
 
 With no --talks, the built-in record of the 1951-53 Korean talks (data/korea-1953/talks/).
 Format: docs/talks.md")]
@@ -46,9 +50,17 @@ pub enum TalksCommand {
 
 #[derive(Debug, Args)]
 pub struct TalksSource {
-    /// A talks directory (holding talks.toml); the built-in 1951-53 record when not given.
-    #[arg(long, value_name = "DIR")]
+    /// A talks directory (holding talks.toml); the built-in 1951-53 record when neither
+    /// this nor a journal is given.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "db"])]
     pub talks: Option<PathBuf>,
+    /// Read the talks from the `talks` entries of the journal in this data directory
+    /// (e.g. the demo's), corrections applied; geometry from the built-in agreement.
+    #[arg(long, value_name = "DIR", conflicts_with = "db")]
+    pub data: Option<PathBuf>,
+    /// Read the talks from the journal in this PostgreSQL database.
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +146,20 @@ struct Loaded {
 
 fn talks_file(dir: &Path) -> PathBuf {
     if dir.is_dir() { dir.join(TALKS_FILE) } else { dir.to_path_buf() }
+}
+
+fn load_source(source: &TalksSource) -> Result<Loaded> {
+    if source.data.is_none() && source.db.is_none() {
+        return load_talks(source.talks.as_deref());
+    }
+    let store = StoreArgs { data: source.data.clone().unwrap_or_default(), db: source.db.clone() };
+    let journal = load_store(store.open()?.as_ref()).with_context(|| format!("checking {}", store.describe()))?;
+    let (elements, faults) = talks_elements(journal.entries());
+    for fault in &faults {
+        eprintln!("{}: entry {}: {}", store.describe(), fault.index, fault.problem);
+    }
+    let talks = talks::from_elements(&elements).map_err(|e| anyhow!("the talks in {}:\n{e}", store.describe()))?;
+    Ok(Loaded { talks, files: builtin::korea_1953() })
 }
 
 fn load_talks(dir: Option<&Path>) -> Result<Loaded> {
@@ -257,7 +283,7 @@ impl From<&Diff> for DiffView {
 }
 
 fn status(args: StatusArgs) -> Result<Code> {
-    let loaded = load_talks(args.source.talks.as_deref())?;
+    let loaded = load_source(&args.source)?;
     let talks = &loaded.talks;
     let at = day(args.at.as_deref(), talks)?;
     let state = talks::status(talks, at);
@@ -391,7 +417,7 @@ struct ContestedView {
 }
 
 fn compile(args: CompileArgs) -> Result<Code> {
-    let loaded = load_talks(args.source.talks.as_deref())?;
+    let loaded = load_source(&args.source)?;
     let at = day(args.at.as_deref(), &loaded.talks)?;
     let compiled = talks::compile(&loaded.talks, at);
     let mut files = loaded.files.clone();
@@ -479,7 +505,7 @@ fn diff(args: DiffArgs) -> Result<Code> {
             (a.display().to_string(), b.display().to_string(), read_agreement(a)?, read_agreement(b)?)
         }
         ([], Some(from), Some(to)) => {
-            let loaded = load_talks(args.source.talks.as_deref())?;
+            let loaded = load_source(&args.source)?;
             let from = Day::parse(from).map_err(|e| anyhow!("--from: {e}"))?;
             let to = Day::parse(to).map_err(|e| anyhow!("--to: {e}"))?;
             let a = talks::compile(&loaded.talks, from).provisions;

@@ -11,7 +11,7 @@ pub mod status;
 
 pub use document::{Day, Element, FORMAT, TalksDocument};
 pub use fragment::{Diff, Fragment, Identity, Merged, diff};
-pub use record::{TALKS_FILE, Talks, TalksError, TalksErrors, load};
+pub use record::{TALKS_FILE, Talks, TalksError, TalksErrors, from_elements, load};
 pub use status::{Compiled, Contested, ItemState, ItemStatus, Status, compile, compile_elements, last_day, status};
 
 /// The 1951–53 Korean talks (`data/korea-1953/talks/talks.toml`), embedded: its file
@@ -195,6 +195,21 @@ source = "s"
     }
 
     #[test]
+    fn talks_read_from_a_journal_name_the_entry_at_fault() {
+        let talks = load("t.toml", SMALL).unwrap();
+        let mut elements: Vec<(u64, Element)> =
+            talks.elements().into_iter().enumerate().map(|(i, (_, e))| (i as u64 + 100, e)).collect();
+        let (index, proposal) = elements.iter_mut().find(|(_, e)| matches!(e, Element::Proposal(_))).unwrap();
+        if let Element::Proposal(p) = proposal {
+            p.item = crate::agreement::Id::parse("9").unwrap();
+        }
+        let index = *index;
+        let error = from_elements(&elements).unwrap_err().to_string();
+        assert!(error.contains(&format!("journal entry {index}: proposal")) && error.contains("item `9`"), "{error}");
+        assert!(from_elements(&[]).unwrap_err().to_string().contains("no dated talks entries"));
+    }
+
+    #[test]
     fn every_element_goes_through_a_journal_payload_unchanged() {
         let talks = builtin_talks();
         for (_, element) in talks.elements() {
@@ -219,7 +234,14 @@ source = "s"
         let builtin = agreement::load(&builtin::korea_1953()).unwrap();
         assert_eq!(loaded.document.provisions.len(), builtin.document.provisions.len());
         assert_eq!(loaded.effective_at(), builtin.effective_at());
-        // The same from the elements as the journal carries them.
+        // The same from the elements as the journal carries them, read back as a record.
+        let indexed: Vec<(u64, Element)> =
+            talks.elements().into_iter().enumerate().map(|(i, (_, e))| (i as u64, e)).collect();
+        let back = from_elements(&indexed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.document.opened, talks.document.opened);
+        assert_eq!(back.document.sides, talks.document.sides);
+        assert!(diff(&reference, &compile(&back, day("1953-07-27")).provisions).is_empty());
+        assert_eq!(status(&back, day("1952-06-01")), status(&talks, day("1952-06-01")));
         let elements: Vec<Element> = talks.elements().into_iter().map(|(_, e)| e).collect();
         assert!(diff(&reference, &compile_elements(&elements, day("1953-07-27")).unwrap()).is_empty());
         // A day earlier, the agreement is not yet whole.

@@ -109,7 +109,7 @@ pub fn load(file: &str, text: &str) -> Result<Talks, TalksErrors> {
             message: e.message().trim().to_owned(),
         }])
     })?;
-    let mut check = Checker { file, text, lines: LineStarts::new(text), errors: Vec::new() };
+    let mut check = Checker { file, text, lines: LineStarts::new(text), entries: false, errors: Vec::new() };
     let (drafts, agreed) = check.run(&document);
     if check.errors.is_empty() {
         Ok(Talks { document, drafts, agreed })
@@ -119,20 +119,101 @@ pub fn load(file: &str, text: &str) -> Result<Talks, TalksErrors> {
     }
 }
 
+/// A talks record made of the elements a journal holds (`replay::talks_elements`),
+/// checked as a file is, each problem naming its entry. The header comes from the
+/// elements: the talks opened on the earliest session (or the earliest dated element),
+/// and the sides are those the elements name, in the order first named.
+pub fn from_elements(elements: &[(u64, Element)]) -> Result<Talks, TalksErrors> {
+    let journal = |message: &str| {
+        TalksErrors(vec![TalksError {
+            at: Location::file("journal"),
+            entry: "talks".to_owned(),
+            message: message.to_owned(),
+        }])
+    };
+    let mut sides: Vec<Id> = Vec::new();
+    let mut name = |side: &Id| {
+        if side != "both" && !sides.contains(side) {
+            sides.push(side.clone());
+        }
+    };
+    let mut document = TalksDocument {
+        format: FORMAT.to_owned(),
+        id: Id::parse("journal").map_err(|e| journal(&e))?,
+        name: "The talks in the journal".to_owned(),
+        opened: Day(chrono::NaiveDate::MIN),
+        sides: Vec::new(),
+        files: None,
+        sources: Vec::new(),
+        delegations: Vec::new(),
+        items: Vec::new(),
+        sessions: Vec::new(),
+        proposals: Vec::new(),
+        responses: Vec::new(),
+        suspensions: Vec::new(),
+        site_changes: Vec::new(),
+        agreed: Vec::new(),
+        events: Vec::new(),
+    };
+    for (index, element) in elements {
+        let at = *index as usize..*index as usize;
+        match element.clone() {
+            Element::Source(x) => document.sources.push(Spanned::new(at, x)),
+            Element::Delegation(x) => {
+                name(&x.side);
+                document.delegations.push(Spanned::new(at, x));
+            }
+            Element::Item(x) => document.items.push(Spanned::new(at, x)),
+            Element::Session(x) => {
+                x.attendance.iter().for_each(&mut name);
+                document.sessions.push(Spanned::new(at, x));
+            }
+            Element::Proposal(x) => {
+                name(&x.side);
+                document.proposals.push(Spanned::new(at, x));
+            }
+            Element::Response(x) => {
+                name(&x.side);
+                document.responses.push(Spanned::new(at, x));
+            }
+            Element::Suspension(x) => {
+                name(&x.by);
+                document.suspensions.push(Spanned::new(at, x));
+            }
+            Element::SiteChange(x) => document.site_changes.push(Spanned::new(at, x)),
+            Element::Agreed(x) => document.agreed.push(Spanned::new(at, x)),
+            Element::Event(x) => document.events.push(Spanned::new(at, x)),
+        }
+    }
+    let first_session = document.sessions.iter().map(|s| s.get_ref().date).min();
+    let first_dated =
+        elements.iter().filter(|(_, e)| !matches!(e, Element::Event(_))).filter_map(|(_, e)| e.date()).min();
+    document.opened =
+        first_session.or(first_dated).ok_or_else(|| journal("the journal holds no dated talks entries"))?;
+    document.sides = sides;
+    let mut check =
+        Checker { file: "journal", text: "", lines: LineStarts::new(""), entries: true, errors: Vec::new() };
+    let (drafts, agreed) = check.run(&document);
+    if check.errors.is_empty() { Ok(Talks { document, drafts, agreed }) } else { Err(TalksErrors(check.errors)) }
+}
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
     lines: LineStarts,
+    /// Spans are journal entry indices, not offsets into `text`.
+    entries: bool,
     errors: Vec<TalksError>,
 }
 
 impl Checker<'_> {
     fn fail<T>(&mut self, at: &Spanned<T>, entry: &str, message: impl Into<String>) {
-        self.errors.push(TalksError {
-            at: self.lines.locate(self.file, self.text, at.span().start),
-            entry: entry.to_owned(),
-            message: message.into(),
-        });
+        let location = if self.entries {
+            Location::file(&format!("journal entry {}", at.span().start))
+        } else {
+            self.lines.locate(self.file, self.text, at.span().start)
+        };
+        self.errors.push(TalksError { at: location, entry: entry.to_owned(), message: message.into() });
     }
 
     fn unique<T>(&mut self, table: &str, elements: &[Spanned<T>], id: impl Fn(&T) -> &Id) -> BTreeSet<String> {
