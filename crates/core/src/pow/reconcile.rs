@@ -125,6 +125,23 @@ fn words(text: Option<&str>) -> Option<String> {
     (!s.is_empty()).then(|| s.join(" "))
 }
 
+/// How well the words of the shorter text are found in the longer (Monge–Elkan: each
+/// word's best Jaro–Winkler match, averaged), so that a place written with a word left
+/// out or moved ("4 hodgkinson street raworth cottage" ~ "4 raworth cottage") still
+/// agrees, where one Jaro–Winkler over the whole text falls at the first difference.
+fn word_similarity(x: &str, y: &str) -> f64 {
+    let (short, long): (Vec<&str>, Vec<&str>) = {
+        let (p, q) = (x.split(' ').collect::<Vec<_>>(), y.split(' ').collect::<Vec<_>>());
+        if p.len() <= q.len() { (p, q) } else { (q, p) }
+    };
+    if short.is_empty() {
+        return 0.0;
+    }
+    let best =
+        |w: &str| long.iter().map(|v| if w == *v { 1.0 } else { strsim::jaro_winkler(w, v) }).fold(0.0, f64::max);
+    short.iter().map(|w| best(w)).sum::<f64>() / short.len() as f64
+}
+
 fn prepare(entry: &ListEntry) -> Prepared {
     Prepared {
         names: NameKeys::of_entry(entry),
@@ -353,11 +370,11 @@ fn weigh(a: &Prepared, b: &Prepared, mut why: Option<&mut Vec<Evidence>>) -> f64
         }
     }
     if let (Some(x), Some(y)) = (&a.captured_at, &b.captured_at) {
-        let s = if x == y { 1.0 } else { strsim::jaro_winkler(x, y) };
+        let s = if x == y { 1.0 } else { strsim::jaro_winkler(x, y).max(word_similarity(x, y)) };
         // A place of several words (a street, a hill and a village) that agrees says
         // far more than one town name does.
         let specific = x.split(' ').count().min(y.split(' ').count()) >= 3;
-        let (strong, close, weak) = if specific { (4.5, 3.5, 2.0) } else { (2.0, 1.0, 0.5) };
+        let (strong, close, weak) = if specific { (4.5, 4.0, 2.0) } else { (2.0, 1.0, 0.5) };
         if s >= 0.95 {
             add("captured_at", strong, &|| if s >= 1.0 { "equal".into() } else { format!("similar ({s:.2})") });
         } else if s >= 0.9 {
