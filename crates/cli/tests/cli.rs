@@ -1031,6 +1031,25 @@ fn help_teaches_the_journal_commands() {
 }
 
 #[test]
+fn help_teaches_the_talks_commands() {
+    for args in [
+        vec!["talks", "--help"],
+        vec!["talks", "check", "--help"],
+        vec!["talks", "status", "--help"],
+        vec!["talks", "compile", "--help"],
+        vec!["talks", "diff", "--help"],
+    ] {
+        let output = armistice(&args);
+        assert_eq!(output.status.code(), Some(0));
+        let words: Vec<&str> =
+            std::iter::once("armistice").chain(args.iter().copied().filter(|a| !a.starts_with('-'))).collect();
+        let text = stdout(&output);
+        assert!(text.contains("Example") || text.contains("Exit status"), "{args:?} teaches nothing");
+        insta::assert_snapshot!(format!("help_{}", words.join("_")), text);
+    }
+}
+
+#[test]
 fn journal_appends_cosigns_exports_and_verifies_and_names_an_altered_entry() {
     let dir = temp_dir("journal");
     let (unc, kpa, nnsc, data) = (dir.join("unc.key"), dir.join("kpa.key"), dir.join("nnsc.key"), dir.join("data"));

@@ -154,7 +154,9 @@ fn parse_chunk(
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        // A parser thread that panicked is a bug: carry its panic on rather than lose its
+        // lines without a word.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     for (ok, bad) in parts {
         reports.extend(ok);

@@ -64,6 +64,11 @@ pub struct TalksSource {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Example: armistice talks check data/korea-1953/talks/
+
+Exit status: 0 the record is valid; 2 it is not (every problem is printed with its file,
+line and element) or cannot be read.")]
 pub struct CheckArgs {
     /// The talks directory (or its talks.toml) to check.
     #[arg(value_name = "DIR")]
@@ -74,7 +79,13 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 done; 2 unusable record or arguments.")]
+#[command(after_help = "\
+Examples:
+  armistice talks status --at 1952-06-01          the prisoner question deadlocked, the line agreed
+  armistice talks status --at 1952-06-01 --json   the same as one JSON document
+  armistice talks status --data DEMO-DIR          from the talks entries of a journal
+
+Exit status: 0 done; 2 unusable record or arguments.")]
 pub struct StatusArgs {
     #[command(flatten)]
     pub source: TalksSource,
@@ -88,6 +99,10 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
+Examples:
+  armistice talks compile --at 1953-07-27 --out signed/   the agreement as signed
+  armistice talks compile --at 1952-06-01 --out mid/      what was agreed by then; the rest listed
+
 Exit status: 0 compiled (the agreement may still be incomplete on an early day: the
 output says so); 2 unusable record, arguments or output directory.")]
 pub struct CompileArgs {
@@ -109,6 +124,10 @@ pub struct CompileArgs {
 #[command(after_help = "\
 Give two agreement directories (or agreement.toml files), or --from and --to to compare
 the agreement compiled from the talks on two days.
+
+Examples:
+  armistice talks diff signed/ data/korea-1953/
+  armistice talks diff --from 1951-11-27 --to 1953-07-27 --json
 
 Exit status: 0 no difference; 1 differences found; 2 unusable input.")]
 pub struct DiffArgs {
