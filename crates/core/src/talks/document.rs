@@ -100,6 +100,27 @@ pub struct TalksDocument {
     pub events: Vec<Spanned<Event>>,
 }
 
+impl TalksDocument {
+    /// Every element with where it starts (a byte offset in the file, or a journal
+    /// entry's index), table by table in the order of the format.
+    pub fn elements(&self) -> Vec<(usize, Element)> {
+        fn each<T: Clone>(all: &[Spanned<T>], wrap: fn(T) -> Element) -> impl Iterator<Item = (usize, Element)> + '_ {
+            all.iter().map(move |s| (s.span().start, wrap(s.get_ref().clone())))
+        }
+        each(&self.sources, Element::Source)
+            .chain(each(&self.delegations, Element::Delegation))
+            .chain(each(&self.items, Element::Item))
+            .chain(each(&self.sessions, Element::Session))
+            .chain(each(&self.proposals, Element::Proposal))
+            .chain(each(&self.responses, Element::Response))
+            .chain(each(&self.suspensions, Element::Suspension))
+            .chain(each(&self.site_changes, Element::SiteChange))
+            .chain(each(&self.agreed, Element::Agreed))
+            .chain(each(&self.events, Element::Event))
+            .collect()
+    }
+}
+
 /// A document the record's facts come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -326,11 +347,10 @@ impl Element {
         }
     }
 
-    /// The day it is dated (sources and delegations: none).
+    /// The day it is dated, for ordering the record (sources and delegations: none).
     pub fn date(&self) -> Option<Day> {
         match self {
-            Element::Source(_) => None,
-            Element::Delegation(d) => d.members.iter().map(|m| m.from).min(),
+            Element::Source(_) | Element::Delegation(_) => None,
             Element::Item(i) => Some(i.adopted),
             Element::Session(s) => Some(s.date),
             Element::Proposal(p) => Some(p.date),
@@ -339,6 +359,38 @@ impl Element {
             Element::SiteChange(s) => Some(s.date),
             Element::Agreed(a) => Some(a.date),
             Element::Event(e) => Some(e.date),
+        }
+    }
+
+    /// How an error names it: `proposal p-2-unc`, `session of 1951-07-10`.
+    pub fn label(&self) -> String {
+        match self {
+            Element::Source(x) => format!("source {}", x.id),
+            Element::Delegation(x) => format!("delegation {}", x.side),
+            Element::Item(x) => format!("item {}", x.id),
+            Element::Session(x) => format!("session of {}", x.date),
+            Element::Proposal(x) => format!("proposal {}", x.id),
+            Element::Response(x) => format!("response of {} to {}", x.side, x.proposal),
+            Element::Suspension(x) => format!("suspension from {}", x.from),
+            Element::SiteChange(x) => format!("site change of {}", x.date),
+            Element::Agreed(x) => format!("agreed {}", x.id),
+            Element::Event(x) => format!("event of {}", x.date),
+        }
+    }
+
+    /// The `[[source]]` it cites (a source cites none).
+    pub fn source(&self) -> Option<&Id> {
+        match self {
+            Element::Source(_) => None,
+            Element::Delegation(x) => Some(&x.source),
+            Element::Item(x) => Some(&x.source),
+            Element::Session(x) => Some(&x.source),
+            Element::Proposal(x) => Some(&x.source),
+            Element::Response(x) => Some(&x.source),
+            Element::Suspension(x) => Some(&x.source),
+            Element::SiteChange(x) => Some(&x.source),
+            Element::Agreed(x) => Some(&x.source),
+            Element::Event(x) => Some(&x.source),
         }
     }
 

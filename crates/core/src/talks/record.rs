@@ -65,28 +65,8 @@ impl Talks {
     /// Every element as a journal payload, in date order (undated first, ties in file
     /// order), with its date.
     pub fn elements(&self) -> Vec<(Option<Day>, Element)> {
-        let d = &self.document;
-        let mut out: Vec<Element> = Vec::new();
-        out.extend(d.sources.iter().map(|s| Element::Source(s.get_ref().clone())));
-        out.extend(d.delegations.iter().map(|s| Element::Delegation(s.get_ref().clone())));
-        out.extend(d.items.iter().map(|s| Element::Item(s.get_ref().clone())));
-        out.extend(d.sessions.iter().map(|s| Element::Session(s.get_ref().clone())));
-        out.extend(d.proposals.iter().map(|s| Element::Proposal(s.get_ref().clone())));
-        out.extend(d.responses.iter().map(|s| Element::Response(s.get_ref().clone())));
-        out.extend(d.suspensions.iter().map(|s| Element::Suspension(s.get_ref().clone())));
-        out.extend(d.site_changes.iter().map(|s| Element::SiteChange(s.get_ref().clone())));
-        out.extend(d.agreed.iter().map(|s| Element::Agreed(s.get_ref().clone())));
-        out.extend(d.events.iter().map(|s| Element::Event(s.get_ref().clone())));
-        let mut dated: Vec<(Option<Day>, Element)> = out
-            .into_iter()
-            .map(|e| {
-                let date = match &e {
-                    Element::Source(_) | Element::Delegation(_) => None,
-                    other => other.date(),
-                };
-                (date, e)
-            })
-            .collect();
+        let mut dated: Vec<(Option<Day>, Element)> =
+            self.document.elements().into_iter().map(|(_, e)| (e.date(), e)).collect();
         dated.sort_by_key(|(date, _)| *date);
         dated
     }
@@ -208,10 +188,15 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail<T>(&mut self, at: &Spanned<T>, entry: &str, message: impl Into<String>) {
+        self.fail_at(at.span().start, entry, message);
+    }
+
+    /// A problem at `at`: a byte offset in the file, or a journal entry's index.
+    fn fail_at(&mut self, at: usize, entry: &str, message: impl Into<String>) {
         let location = if self.entries {
-            Location::file(&format!("journal entry {}", at.span().start))
+            Location::file(&format!("journal entry {at}"))
         } else {
-            self.lines.locate(self.file, self.text, at.span().start)
+            self.lines.locate(self.file, self.text, at)
         };
         self.errors.push(TalksError { at: location, entry: entry.to_owned(), message: message.into() });
     }
@@ -257,58 +242,22 @@ impl Checker<'_> {
         let sides: BTreeSet<String> = d.sides.iter().map(ToString::to_string).collect();
         let opened = d.opened;
 
-        // Checks every element shares: its source, and its date against the opening.
-        macro_rules! common {
-            ($elements:expr, $entry:expr, $date:expr) => {
-                for element in $elements {
-                    let e = element.get_ref();
-                    let entry = $entry(e);
-                    if !sources.contains(e.source.as_str()) {
-                        self.fail(element, &entry, format!("source `{}` is not declared in a [[source]]", e.source));
-                    }
-                    let date: Option<Day> = $date(e);
-                    if let Some(date) = date.filter(|date| *date < opened) {
-                        self.fail(element, &entry, format!("dated {date}, before the talks opened on {opened}"));
-                    }
-                }
+        // Checks every element shares: its source, and its date against the opening
+        // (a delegation by its first member's; events may come before the talks).
+        for (at, element) in d.elements() {
+            let entry = element.label();
+            if let Some(source) = element.source().filter(|s| !sources.contains(s.as_str())) {
+                self.fail_at(at, &entry, format!("source `{source}` is not declared in a [[source]]"));
+            }
+            let date = match &element {
+                Element::Event(_) => None,
+                Element::Delegation(x) => x.members.iter().map(|m| m.from).min(),
+                other => other.date(),
             };
+            if let Some(date) = date.filter(|date| *date < opened) {
+                self.fail_at(at, &entry, format!("dated {date}, before the talks opened on {opened}"));
+            }
         }
-        common!(
-            &d.delegations,
-            |e: &super::document::Delegation| format!("delegation {}", e.side),
-            |e: &super::document::Delegation| e.members.iter().map(|m| m.from).min()
-        );
-        common!(&d.items, |e: &super::document::Item| format!("item {}", e.id), |e: &super::document::Item| Some(
-            e.adopted
-        ));
-        common!(
-            &d.sessions,
-            |e: &super::document::Session| format!("session of {}", e.date),
-            |e: &super::document::Session| Some(e.date)
-        );
-        common!(&d.proposals, |e: &Proposal| format!("proposal {}", e.id), |e: &Proposal| Some(e.date));
-        common!(
-            &d.responses,
-            |e: &super::document::Response| format!("response of {} to {}", e.side, e.proposal),
-            |e: &super::document::Response| Some(e.date)
-        );
-        common!(
-            &d.suspensions,
-            |e: &super::document::Suspension| format!("suspension from {}", e.from),
-            |e: &super::document::Suspension| Some(e.from)
-        );
-        common!(
-            &d.site_changes,
-            |e: &super::document::SiteChange| format!("site change of {}", e.date),
-            |e: &super::document::SiteChange| Some(e.date)
-        );
-        common!(&d.agreed, |e: &Agreed| format!("agreed {}", e.id), |e: &Agreed| Some(e.date));
-        // Events may come before the talks (what led to them); they only need a source.
-        common!(
-            &d.events,
-            |e: &super::document::Event| format!("event of {}", e.date),
-            |_e: &super::document::Event| None::<Day>
-        );
 
         let side_ok = |id: &Id| sides.contains(id.as_str());
         let sides_list = d.sides.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");

@@ -10,7 +10,7 @@ use armistice_core::geo::Atlas;
 use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
 use armistice_core::replay::{Replay, replay};
-use armistice_core::talks::{Day, Element};
+use armistice_core::talks::Element;
 use chrono::NaiveDate;
 
 /// One report as submitted: where it is in the journal and what it said.
@@ -61,6 +61,35 @@ pub struct FindingRow {
     pub incident: Option<String>,
     pub case: Option<String>,
     pub prisoners: Vec<String>,
+}
+
+impl FindingRow {
+    /// The fields every kind of finding has; the rest empty.
+    fn common(
+        source: &'static str,
+        id: &str,
+        citation: &impl std::fmt::Display,
+        rule: &str,
+        responsible: &Option<String>,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        reason: &str,
+    ) -> Self {
+        FindingRow {
+            source,
+            id: id.to_owned(),
+            citation: citation.to_string(),
+            rule: rule.to_owned(),
+            responsible: responsible.clone(),
+            at: at.to_rfc3339(),
+            zone: None,
+            position: None,
+            reason: reason.to_owned(),
+            reports: Vec::new(),
+            incident: None,
+            case: None,
+            prisoners: Vec::new(),
+        }
+    }
 }
 
 /// The checkpoints as stored: how many, and the latest. Not part of [`Derived`]:
@@ -260,127 +289,79 @@ fn case_of(cases: &[Case], reports: &[String]) -> Option<String> {
     cases.iter().find(|c| c.reports.iter().any(|r| reports.contains(r))).map(|c| c.id.clone())
 }
 
+impl Moment {
+    fn new(day: NaiveDate, kind: MomentKind, text: String) -> Self {
+        Moment { day, kind, text, link: None, entry: None, until: None }
+    }
+}
+
+/// What a talks element says on the timeline (sources and delegations: nothing).
+fn talks_moment(element: &Element) -> Option<(MomentKind, String)> {
+    let (kind, text) = match element {
+        Element::Source(_) | Element::Delegation(_) => return None,
+        Element::Item(i) => (MomentKind::Agenda, format!("Agenda item {} adopted: {}", i.id, i.title)),
+        Element::Session(s) => {
+            let items: Vec<String> = s.items.iter().map(ToString::to_string).collect();
+            let items = if items.is_empty() { String::new() } else { format!(" on item {}", items.join(", ")) };
+            let note = s.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+            (MomentKind::Session, format!("{} session at {}{items}{note}", s.level.as_str(), s.place))
+        }
+        Element::Proposal(p) => {
+            (MomentKind::Proposal, format!("{} proposes on item {} ({}): {}", p.side, p.item, p.id, p.text))
+        }
+        Element::Response(x) => {
+            let text = x.text.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
+            (MomentKind::Response, format!("{} answers {}: {}{text}", x.side, x.proposal, x.answer.as_str()))
+        }
+        Element::Suspension(x) => {
+            let until = x.until.map(|u| format!(" until {u}")).unwrap_or_default();
+            (MomentKind::Suspension, format!("Talks suspended by {}{until}: {}", x.by, x.reason))
+        }
+        Element::SiteChange(x) => (MomentKind::Site, format!("The talks move from {} to {}", x.from, x.to)),
+        Element::Agreed(a) => (MomentKind::Agreed, format!("Agreed on item {} ({}): {}", a.item, a.id, a.text)),
+        Element::Event(e) => (MomentKind::Event, e.text.clone()),
+    };
+    Some((kind, text))
+}
+
 /// The negotiation's elements, the signing and entry into effect, findings and the
 /// cases' steps, in date order (ties keep that order).
 fn timeline(agreement: &Agreement, r: &Replay, findings: &[FindingRow]) -> Vec<Moment> {
     let mut out = Vec::new();
-    let moment = |day: Day, kind, text: String, entry: u64| Moment {
-        day: day.0,
-        kind,
-        text,
-        link: None,
-        entry: Some(entry),
-        until: None,
-    };
     for (entry, element) in &r.talks {
-        let entry = *entry;
-        match element {
-            Element::Item(i) => out.push(moment(
-                i.adopted,
-                MomentKind::Agenda,
-                format!("Agenda item {} adopted: {}", i.id, i.title),
-                entry,
-            )),
-            Element::Session(s) => {
-                let items = if s.items.is_empty() {
-                    String::new()
-                } else {
-                    format!(" on item {}", s.items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-                };
-                let note = s.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                out.push(moment(
-                    s.date,
-                    MomentKind::Session,
-                    format!("{} session at {}{items}{note}", s.level.as_str(), s.place),
-                    entry,
-                ));
-            }
-            Element::Proposal(p) => out.push(moment(
-                p.date,
-                MomentKind::Proposal,
-                format!("{} proposes on item {} ({}): {}", p.side, p.item, p.id, p.text),
-                entry,
-            )),
-            Element::Response(x) => {
-                let text = x.text.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
-                out.push(moment(
-                    x.date,
-                    MomentKind::Response,
-                    format!("{} answers {}: {}{text}", x.side, x.proposal, x.answer.as_str()),
-                    entry,
-                ));
-            }
-            Element::Suspension(x) => {
-                let until = x.until.map(|u| format!(" until {u}")).unwrap_or_default();
-                let mut m = moment(
-                    x.from,
-                    MomentKind::Suspension,
-                    format!("Talks suspended by {}{until}: {}", x.by, x.reason),
-                    entry,
-                );
-                m.until = x.until.map(|u| u.0);
-                out.push(m);
-            }
-            Element::SiteChange(x) => {
-                out.push(moment(x.date, MomentKind::Site, format!("The talks move from {} to {}", x.from, x.to), entry))
-            }
-            Element::Agreed(a) => out.push(moment(
-                a.date,
-                MomentKind::Agreed,
-                format!("Agreed on item {} ({}): {}", a.item, a.id, a.text),
-                entry,
-            )),
-            Element::Event(e) => out.push(moment(e.date, MomentKind::Event, e.text.clone(), entry)),
-            Element::Source(_) | Element::Delegation(_) => {}
-        }
+        let (Some(day), Some((kind, text))) = (element.date(), talks_moment(element)) else { continue };
+        let until = match element {
+            Element::Suspension(x) => x.until.map(|u| u.0),
+            _ => None,
+        };
+        out.push(Moment { entry: Some(*entry), until, ..Moment::new(day.0, kind, text) });
     }
-    let plain = |day: NaiveDate, kind, text: String, link: Option<String>| Moment {
-        day,
-        kind,
-        text,
-        link,
-        entry: None,
-        until: None,
-    };
     let d = &agreement.document;
-    out.push(plain(
+    let effective = agreement.effective_at();
+    out.push(Moment::new(
         agreement.signed_at().date_naive(),
         MomentKind::Signing,
         format!("{} signed at {}", d.name, d.place),
-        None,
     ));
-    out.push(plain(
-        agreement.effective_at().date_naive(),
+    out.push(Moment::new(
+        effective.date_naive(),
         MomentKind::Signing,
-        format!("The cease-fire and the agreement take effect at {}", agreement.effective_at().format("%H:%M")),
-        None,
+        format!("The cease-fire and the agreement take effect at {}", effective.format("%H:%M")),
     ));
     for f in findings {
         let Some(day) = f.at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else { continue };
-        out.push(plain(
-            day,
-            MomentKind::Finding,
-            format!("Finding {}: {}", f.citation, f.reason),
-            Some(format!("/findings/{}", f.id)),
-        ));
+        let text = format!("Finding {}: {}", f.citation, f.reason);
+        out.push(Moment { link: Some(format!("/findings/{}", f.id)), ..Moment::new(day, MomentKind::Finding, text) });
     }
     for case in &r.cases {
         for step in &case.history {
-            let mut m = plain(
-                step.at.date_naive(),
-                MomentKind::Case,
-                format!(
-                    "Case {} ({}): {} by {}, now {}",
-                    case.id,
-                    case.paragraph,
-                    step.action.as_str(),
-                    step.actor,
-                    step.to.as_str()
-                ),
-                Some(format!("/cases#case-{}", case.id)),
-            );
-            m.entry = Some(step.entry);
-            out.push(m);
+            let (action, to) = (step.action.as_str(), step.to.as_str());
+            let text = format!("Case {} ({}): {action} by {}, now {to}", case.id, case.paragraph, step.actor);
+            out.push(Moment {
+                link: Some(format!("/cases#case-{}", case.id)),
+                entry: Some(step.entry),
+                ..Moment::new(step.at.date_naive(), MomentKind::Case, text)
+            });
         }
     }
     out.sort_by_key(|m| m.day);
@@ -388,58 +369,23 @@ fn timeline(agreement: &Agreement, r: &Replay, findings: &[FindingRow]) -> Vec<M
 }
 
 fn findings(r: &Replay) -> Vec<FindingRow> {
-    let mut rows = Vec::new();
-    for f in &r.report_findings {
-        rows.push(FindingRow {
-            source: "report",
-            id: f.id.clone(),
-            citation: f.citation.to_string(),
-            rule: f.rule.to_owned(),
-            responsible: f.responsible.clone(),
-            at: f.at.to_rfc3339(),
-            zone: f.zone.clone(),
-            position: f.position.map(|p| (p.lon, p.lat)),
-            reason: f.reason.clone(),
-            reports: f.reports.clone(),
-            incident: Some(f.incident.clone()),
-            case: case_of(&r.cases, &f.reports),
-            prisoners: Vec::new(),
-        });
-    }
-    for f in &r.commission_findings {
-        rows.push(FindingRow {
-            source: "commission",
-            id: f.id.clone(),
-            citation: f.citation.to_string(),
-            rule: f.rule.to_owned(),
-            responsible: f.responsible.clone(),
-            at: f.at.to_rfc3339(),
-            zone: None,
-            position: None,
-            reason: f.reason.clone(),
-            reports: Vec::new(),
-            incident: None,
-            case: f.case.clone(),
-            prisoners: Vec::new(),
-        });
-    }
-    for f in &r.prisoner_findings {
-        rows.push(FindingRow {
-            source: "prisoner",
-            id: f.id.clone(),
-            citation: f.citation.to_string(),
-            rule: f.rule.to_owned(),
-            responsible: f.responsible.clone(),
-            at: f.at.to_rfc3339(),
-            zone: None,
-            position: None,
-            reason: f.reason.clone(),
-            reports: Vec::new(),
-            incident: None,
-            case: None,
-            prisoners: f.prisoners.iter().take(50).cloned().collect(),
-        });
-    }
+    let reports = r.report_findings.iter().map(|f| FindingRow {
+        zone: f.zone.clone(),
+        position: f.position.map(|p| (p.lon, p.lat)),
+        reports: f.reports.clone(),
+        incident: Some(f.incident.clone()),
+        case: case_of(&r.cases, &f.reports),
+        ..FindingRow::common("report", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    let commissions = r.commission_findings.iter().map(|f| FindingRow {
+        case: f.case.clone(),
+        ..FindingRow::common("commission", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    let prisoners = r.prisoner_findings.iter().map(|f| FindingRow {
+        prisoners: f.prisoners.iter().take(50).cloned().collect(),
+        ..FindingRow::common("prisoner", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
+    });
+    let mut rows: Vec<FindingRow> = reports.chain(commissions).chain(prisoners).collect();
     rows.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
     rows
 }
