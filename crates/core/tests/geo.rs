@@ -375,3 +375,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_bulk_lookup_agrees_with_one_by_one() {
+    let atlas = Atlas::build(&korea()).unwrap();
+    let mut rng = Rng(1953);
+    // A length that is no whole number of the bulk path's blocks, with points over the
+    // whole box, close around the DMZ (many in mixed cells), off the grid and not numbers.
+    let mut positions: Vec<[f64; 2]> = (0..70_001)
+        .map(|i| match i % 3 {
+            0 => [124.0 + 7.0 * rng.next(), 33.0 + 10.0 * rng.next()],
+            1 => [126.0 + 3.0 * rng.next(), 37.5 + 1.0 * rng.next()],
+            _ => [100.0 + 60.0 * rng.next(), 20.0 + 40.0 * rng.next()],
+        })
+        .collect();
+    for odd in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e300, 1e300, 0.0] {
+        positions.push([odd, 38.0]);
+        positions.push([127.0, odd]);
+    }
+    let mut bulk = vec![u8::MAX; positions.len()];
+    atlas.locator.zones_at(&positions, &mut bulk);
+    let sea = atlas.zone_index(0.0, 0.0);
+    for (p, &zone) in positions.iter().zip(&bulk) {
+        let one = if p[0].is_finite() && p[1].is_finite() { atlas.locator.zone_at(p[0], p[1]) } else { sea };
+        assert_eq!(zone, one, "{p:?}");
+    }
+    let kinds: std::collections::BTreeSet<u8> = bulk.iter().copied().collect();
+    assert_eq!(kinds.len(), atlas.zones.zones.len(), "every zone is met");
+}
