@@ -100,6 +100,57 @@ pub struct Replay {
     pub faults: Vec<Fault>,
 }
 
+/// One finding of any of the three kinds a replay holds, borrowed: what the console's
+/// list and `journal replay`'s view both show.
+#[derive(Debug, Clone, Copy)]
+pub enum AnyFinding<'a> {
+    Report(&'a rules::Finding),
+    Commission(&'a commission::Finding),
+    Prisoner(&'a pow::Finding),
+}
+
+/// The fields every kind of finding has.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingCommon<'a> {
+    pub id: &'a str,
+    pub citation: &'a crate::agreement::Citation,
+    pub rule: &'static str,
+    pub responsible: Option<&'a str>,
+    pub at: DateTime<FixedOffset>,
+    pub reason: &'a str,
+}
+
+impl<'a> AnyFinding<'a> {
+    pub fn common(self) -> FindingCommon<'a> {
+        macro_rules! common {
+            ($f:expr) => {
+                FindingCommon {
+                    id: &$f.id,
+                    citation: &$f.citation,
+                    rule: $f.rule,
+                    responsible: $f.responsible.as_deref(),
+                    at: $f.at,
+                    reason: &$f.reason,
+                }
+            };
+        }
+        match self {
+            Self::Report(f) => common!(f),
+            Self::Commission(f) => common!(f),
+            Self::Prisoner(f) => common!(f),
+        }
+    }
+}
+
+impl Replay {
+    /// Every finding: those from reports, then the commissions', then the prisoners'.
+    pub fn findings(&self) -> impl Iterator<Item = AnyFinding<'_>> {
+        let reports = self.report_findings.iter().map(AnyFinding::Report);
+        let commissions = self.commission_findings.iter().map(AnyFinding::Commission);
+        reports.chain(commissions).chain(self.prisoner_findings.iter().map(AnyFinding::Prisoner))
+    }
+}
+
 fn received(entry: &Entry) -> DateTime<FixedOffset> {
     entry.received_at.datetime().fixed_offset()
 }

@@ -9,7 +9,7 @@ use armistice_core::commission::Case;
 use armistice_core::geo::Atlas;
 use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
-use armistice_core::replay::{Replay, replay};
+use armistice_core::replay::{AnyFinding, FindingCommon, Replay, replay};
 use armistice_core::talks::Element;
 use chrono::NaiveDate;
 
@@ -65,25 +65,17 @@ pub struct FindingRow {
 
 impl FindingRow {
     /// The fields every kind of finding has; the rest empty.
-    fn common(
-        source: &'static str,
-        id: &str,
-        citation: &impl std::fmt::Display,
-        rule: &str,
-        responsible: &Option<String>,
-        at: chrono::DateTime<chrono::FixedOffset>,
-        reason: &str,
-    ) -> Self {
+    fn common(source: &'static str, f: FindingCommon<'_>) -> Self {
         FindingRow {
             source,
-            id: id.to_owned(),
-            citation: citation.to_string(),
-            rule: rule.to_owned(),
-            responsible: responsible.clone(),
-            at: at.to_rfc3339(),
+            id: f.id.to_owned(),
+            citation: f.citation.to_string(),
+            rule: f.rule.to_owned(),
+            responsible: f.responsible.map(str::to_owned),
+            at: f.at.to_rfc3339(),
             zone: None,
             position: None,
-            reason: reason.to_owned(),
+            reason: f.reason.to_owned(),
             reports: Vec::new(),
             incident: None,
             case: None,
@@ -369,23 +361,26 @@ fn timeline(agreement: &Agreement, r: &Replay, findings: &[FindingRow]) -> Vec<M
 }
 
 fn findings(r: &Replay) -> Vec<FindingRow> {
-    let reports = r.report_findings.iter().map(|f| FindingRow {
-        zone: f.zone.clone(),
-        position: f.position.map(|p| (p.lon, p.lat)),
-        reports: f.reports.clone(),
-        incident: Some(f.incident.clone()),
-        case: case_of(&r.cases, &f.reports),
-        ..FindingRow::common("report", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    let commissions = r.commission_findings.iter().map(|f| FindingRow {
-        case: f.case.clone(),
-        ..FindingRow::common("commission", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    let prisoners = r.prisoner_findings.iter().map(|f| FindingRow {
-        prisoners: f.prisoners.iter().take(50).cloned().collect(),
-        ..FindingRow::common("prisoner", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    let mut rows: Vec<FindingRow> = reports.chain(commissions).chain(prisoners).collect();
+    let mut rows: Vec<FindingRow> = r
+        .findings()
+        .map(|any| match any {
+            AnyFinding::Report(f) => FindingRow {
+                zone: f.zone.clone(),
+                position: f.position.map(|p| (p.lon, p.lat)),
+                reports: f.reports.clone(),
+                incident: Some(f.incident.clone()),
+                case: case_of(&r.cases, &f.reports),
+                ..FindingRow::common("report", any.common())
+            },
+            AnyFinding::Commission(f) => {
+                FindingRow { case: f.case.clone(), ..FindingRow::common("commission", any.common()) }
+            }
+            AnyFinding::Prisoner(f) => FindingRow {
+                prisoners: f.prisoners.iter().take(50).cloned().collect(),
+                ..FindingRow::common("prisoner", any.common())
+            },
+        })
+        .collect();
     rows.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
     rows
 }

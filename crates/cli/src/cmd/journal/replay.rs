@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
-use armistice_core::agreement::{Citation, Timestamp};
+use armistice_core::agreement::Timestamp;
 use armistice_core::commission::{Case, CaseState, Request, RequestStatus, Step};
 use armistice_core::geo::Atlas;
-use armistice_core::replay::{Replay, replay};
+use armistice_core::replay::{AnyFinding, FindingCommon, Replay, replay};
 use armistice_store::load;
-use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use serde::Serialize;
 
@@ -181,25 +180,16 @@ fn inspection_view((r, status): &(Request, RequestStatus)) -> InspectionView {
 }
 
 impl FindingView {
-    /// The fields the three kinds of finding share; the lists of what shows each are
-    /// left empty for the caller to fill.
-    fn common(
-        source: &'static str,
-        id: &str,
-        citation: &Citation,
-        rule: &str,
-        responsible: &Option<String>,
-        at: DateTime<FixedOffset>,
-        reason: &str,
-    ) -> Self {
+    /// The fields every kind of finding has; the rest left empty for the caller to fill.
+    fn common(source: &'static str, f: FindingCommon<'_>) -> Self {
         Self {
             source,
-            id: id.to_owned(),
-            citation: citation.to_string(),
-            rule: rule.to_owned(),
-            responsible: responsible.clone(),
-            at: at.to_rfc3339(),
-            reason: reason.to_owned(),
+            id: f.id.to_owned(),
+            citation: f.citation.to_string(),
+            rule: f.rule.to_owned(),
+            responsible: f.responsible.map(str::to_owned),
+            at: f.at.to_rfc3339(),
+            reason: f.reason.to_owned(),
             reports: Vec::new(),
             entries: Vec::new(),
             case: None,
@@ -209,20 +199,21 @@ impl FindingView {
 }
 
 fn findings(r: &Replay) -> Vec<FindingView> {
-    let reports = r.report_findings.iter().map(|f| FindingView {
-        reports: f.reports.clone(),
-        ..FindingView::common("reports", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    let commissions = r.commission_findings.iter().map(|f| FindingView {
-        entries: f.entries.clone(),
-        case: f.case.clone(),
-        ..FindingView::common("commissions", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    let prisoners = r.prisoner_findings.iter().map(|f| FindingView {
-        prisoners: f.prisoners.clone(),
-        ..FindingView::common("prisoners", &f.id, &f.citation, f.rule, &f.responsible, f.at, &f.reason)
-    });
-    reports.chain(commissions).chain(prisoners).collect()
+    r.findings()
+        .map(|any| match any {
+            AnyFinding::Report(f) => {
+                FindingView { reports: f.reports.clone(), ..FindingView::common("reports", any.common()) }
+            }
+            AnyFinding::Commission(f) => FindingView {
+                entries: f.entries.clone(),
+                case: f.case.clone(),
+                ..FindingView::common("commissions", any.common())
+            },
+            AnyFinding::Prisoner(f) => {
+                FindingView { prisoners: f.prisoners.clone(), ..FindingView::common("prisoners", any.common()) }
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn view(agreement: &str, r: &Replay) -> ReplayView {
