@@ -47,17 +47,13 @@ struct MixedCell {
 /// positions. `Sync`: share one between threads.
 #[derive(Debug, Clone)]
 pub struct Locator {
-    min: Coord<f64>,
-    max: Coord<f64>,
-    inv_cell_w: f64,
-    inv_cell_h: f64,
+    /// Where a position falls in `cells`.
+    entries: Entries,
     nx: usize,
     ny: usize,
     /// One byte per cell, row by row, with a border of the outside zone all round (so
     /// `stride = nx + 2`): the cell's zone, or [`MIXED`]; [`TABLE_LEN`] long.
     cells: Vec<u8>,
-    stride: usize,
-    rows: usize,
     /// Bit i set: entry i of `cells` is [`MIXED`]; with `mixed_before`, the rank of a mixed
     /// cell, which is its index in `mixed`.
     mixed_bits: Vec<u64>,
@@ -198,15 +194,10 @@ impl Locator {
             count += word.count_ones();
         }
         Self {
-            min,
-            max,
-            inv_cell_w: 1.0 / cell_w,
-            inv_cell_h: 1.0 / cell_h,
+            entries: Entries::new(min, [cell_w, cell_h], stride, rows),
             nx,
             ny,
             cells,
-            stride,
-            rows,
             mixed_bits,
             mixed_before,
             mixed,
@@ -218,13 +209,8 @@ impl Locator {
     /// The zone a position (degrees) is in.
     #[inline]
     pub fn zone_at(&self, lon: f64, lat: f64) -> ZoneIndex {
-        if !(lon >= self.min.x && lon < self.max.x && lat >= self.min.y && lat < self.max.y) {
-            return self.outside;
-        }
-        let cx = (((lon - self.min.x) * self.inv_cell_w) as usize).min(self.nx - 1);
-        let cy = (((lat - self.min.y) * self.inv_cell_h) as usize).min(self.ny - 1);
-        let entry = (cy + 1) * self.stride + cx + 1;
-        match self.cells[entry] {
+        let entry = self.entries.entry(&[lon, lat]);
+        match self.cells.get(entry).copied().unwrap_or(self.outside) {
             MIXED => self.exact(entry, lon, lat),
             zone => zone,
         }
@@ -265,7 +251,7 @@ impl Locator {
     pub fn zones_at(&self, positions: &[[f64; 2]], out: &mut [ZoneIndex]) {
         const BLOCK: usize = 512;
         const PREFETCH_AHEAD: usize = 128;
-        let entries = Entries::new(self);
+        let entries = self.entries;
         let Ok(table) = <&[u8; TABLE_LEN]>::try_from(&self.cells[..]) else {
             // Not built by `new`: one by one.
             for (p, o) in positions.iter().zip(out.iter_mut()) {
@@ -330,13 +316,14 @@ struct Entries {
 }
 
 impl Entries {
-    fn new(locator: &Locator) -> Self {
-        let (inv_w, inv_h) = (locator.inv_cell_w, locator.inv_cell_h);
+    /// For a grid whose first cell has its corner at `min`, of cells `cell` wide and high,
+    /// in a table of `rows` rows of `stride` entries with the border all round.
+    fn new(min: Coord<f64>, cell: [f64; 2], stride: usize, rows: usize) -> Self {
         Self {
-            origin: [locator.min.x - 1.0 / inv_w, locator.min.y - 1.0 / inv_h],
-            scale: [inv_w, inv_h],
-            last: [(locator.stride - 1) as f64, (locator.rows - 1) as f64],
-            stride: locator.stride,
+            origin: [min.x - cell[0], min.y - cell[1]],
+            scale: [1.0 / cell[0], 1.0 / cell[1]],
+            last: [(stride - 1) as f64, (rows - 1) as f64],
+            stride,
         }
     }
 
