@@ -5,6 +5,7 @@ pub mod engine;
 pub mod finding;
 pub mod incidents;
 pub mod report;
+pub mod scan;
 
 pub use engine::Checker;
 pub use finding::Finding;

@@ -387,6 +387,63 @@ const ENVELOPE_FIELDS: [&str; 13] = [
     "$schema",
 ];
 
+/// The checks a report's fields must pass beyond their types, shared by the careful
+/// reader and the fast one ([`super::scan`]).
+#[allow(clippy::too_many_arguments)] // the fields checked, from either reader's struct
+pub(crate) fn validate_parts<'e, T: PartialOrd + Copy>(
+    id: &str,
+    (start, end, received): (T, T, T),
+    has_place: bool,
+    track_times: impl Iterator<Item = T>,
+    location_precision_m: Option<f64>,
+    mut evidence: impl Iterator<Item = &'e str>,
+    needs_place: bool,
+    estimates: [Option<&Estimate>; 2],
+    bearing: Option<f64>,
+) -> Result<(), ReportError> {
+    let field = |field: &str, message: &str| ReportError::Field { field: field.into(), message: message.into() };
+    if id.trim().is_empty() {
+        return Err(field("id", "must not be empty"));
+    }
+    if end < start {
+        return Err(field("observed_at", "the window ends before it starts"));
+    }
+    if !has_place && needs_place {
+        return Err(field("position", "give a position [lon, lat] or a track"));
+    }
+    let mut last = None;
+    for at in track_times {
+        if last.is_some_and(|last| at < last) {
+            return Err(field("track", "fixes must be in time order"));
+        }
+        last = Some(at);
+    }
+    if let Some(p) = location_precision_m {
+        if !(p.is_finite() && p >= 0.0) {
+            return Err(field("location_precision_m", "must be a distance in metres, 0 or more"));
+        }
+    }
+    if evidence.any(|sha256| sha256.len() != 64 || !sha256.bytes().all(|c| c.is_ascii_hexdigit())) {
+        return Err(field("evidence", "sha256 must be 64 hexadecimal characters"));
+    }
+    for (name, e) in ["killed", "wounded"].into_iter().zip(estimates) {
+        if let Some(e) = e {
+            if !(e.low <= e.best && e.best <= e.high) {
+                return Err(field(name, "estimates must satisfy low <= best <= high"));
+            }
+        }
+    }
+    if received < start {
+        return Err(field("received_at", "a report cannot be received before what it reports was observed"));
+    }
+    if let Some(d) = bearing {
+        if !(d.is_finite() && (0.0..360.0).contains(&d)) {
+            return Err(field("direction_deg", "a bearing is 0 to 360 degrees"));
+        }
+    }
+    Ok(())
+}
+
 /// One report, checked field by field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -410,10 +467,16 @@ impl Report {
     pub fn parse(line: &str) -> Result<Self, ReportError> {
         // The common case, a valid report, is read straight into typed fields; anything
         // else takes the careful path below, which says exactly what is wrong.
-        if let Some(report) = Flat::parse(line) {
-            report.validate()?;
-            return Ok(report);
+        if let Some(scanned) = super::scan::scan(line) {
+            return Ok(scanned.to_report());
         }
+        Self::parse_careful(line)
+    }
+
+    /// Parse one NDJSON line the careful way only, through a JSON tree, naming the field
+    /// at fault. [`Report::parse`] takes this path for any line the fast reader is not
+    /// sure of; tests and the fuzzer hold the fast reader to agree with it.
+    pub fn parse_careful(line: &str) -> Result<Self, ReportError> {
         let value: serde_json::Value = serde_json::from_str(line).map_err(|e| ReportError::Json(e.to_string()))?;
         let serde_json::Value::Object(object) = value else {
             return Err(ReportError::NotAnObject(match value {
@@ -452,49 +515,24 @@ impl Report {
     }
 
     fn validate(&self) -> Result<(), ReportError> {
-        let field = |field: &str, message: &str| ReportError::Field { field: field.into(), message: message.into() };
-        if self.id.trim().is_empty() {
-            return Err(field("id", "must not be empty"));
-        }
-        if self.observed_at.end() < self.observed_at.start() {
-            return Err(field("observed_at", "the window ends before it starts"));
-        }
-        if self.position.is_none() && self.track.is_empty() {
-            let needs_place =
-                !matches!(self.event, Event::Rotation { .. } | Event::Materiel { .. } | Event::Casualties { .. });
-            if needs_place {
-                return Err(field("position", "give a position [lon, lat] or a track"));
-            }
-        }
-        if self.track.windows(2).any(|w| w[1].at < w[0].at) {
-            return Err(field("track", "fixes must be in time order"));
-        }
-        if let Some(p) = self.location_precision_m {
-            if !(p.is_finite() && p >= 0.0) {
-                return Err(field("location_precision_m", "must be a distance in metres, 0 or more"));
-            }
-        }
-        for e in &self.evidence {
-            if e.sha256.len() != 64 || !e.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(field("evidence", "sha256 must be 64 hexadecimal characters"));
-            }
-        }
-        if let Event::Casualties { killed, wounded, .. } = &self.event {
-            for (name, e) in std::iter::once(("killed", killed)).chain(wounded.as_ref().map(|w| ("wounded", w))) {
-                if !(e.low <= e.best && e.best <= e.high) {
-                    return Err(field(name, "estimates must satisfy low <= best <= high"));
-                }
-            }
-        }
-        if self.received_at.0 < self.observed_at.start() {
-            return Err(field("received_at", "a report cannot be received before what it reports was observed"));
-        }
-        if let Event::HostileAct { direction_deg: Some(d), .. } = &self.event {
-            if !(d.is_finite() && (0.0..360.0).contains(d)) {
-                return Err(field("direction_deg", "a bearing is 0 to 360 degrees"));
-            }
-        }
-        Ok(())
+        let needs_place =
+            !matches!(self.event, Event::Rotation { .. } | Event::Materiel { .. } | Event::Casualties { .. });
+        let (estimates, bearing) = match &self.event {
+            Event::Casualties { killed, wounded, .. } => ([Some(killed), wounded.as_ref()], None),
+            Event::HostileAct { direction_deg, .. } => ([None, None], *direction_deg),
+            _ => ([None, None], None),
+        };
+        validate_parts(
+            &self.id,
+            (self.observed_at.start(), self.observed_at.end(), self.received_at.0),
+            self.position.is_some() || !self.track.is_empty(),
+            self.track.iter().map(|f| f.at.0),
+            self.location_precision_m,
+            self.evidence.iter().map(|e| e.sha256.as_str()),
+            needs_place,
+            estimates,
+            bearing,
+        )
     }
 
     /// The places the report puts the event: its position and every fix of its track.
@@ -531,248 +569,20 @@ impl Report {
     }
 }
 
-/// Every field a report line can carry, flat, for the fast path of [`Report::parse`]:
-/// no intermediate JSON tree. A line that does not fit exactly (a field of another kind,
-/// a required field missing) returns `None` and is read by the careful path.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Flat {
-    #[serde(rename = "$schema")]
-    _schema: Option<serde::de::IgnoredAny>,
-    id: Text,
-    reported_by: Reporter,
-    observed_at: Observed,
-    time_precision: Option<String>,
-    received_at: Timestamp,
-    position: Option<Position>,
-    #[serde(default)]
-    track: Vec<TrackFix>,
-    location_precision_m: Option<f64>,
-    alleged_responsible: Option<String>,
-    assessed_responsible: Option<String>,
-    #[serde(default)]
-    evidence: Vec<Evidence>,
-    notes: Option<String>,
-    kind: Text,
-    side: Option<Text>,
-    count: Option<u32>,
-    category: Option<Text>,
-    #[serde(default, deserialize_with = "present")]
-    armed: Option<bool>,
-    unit: Option<Text>,
-    authorization: Option<Text>,
-    #[serde(default, deserialize_with = "present")]
-    military: Option<bool>,
-    vehicle_type: Option<String>,
-    act: Option<String>,
-    origin: Option<Position>,
-    direction_deg: Option<f64>,
-    aircraft_type: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    naval: Option<bool>,
-    #[serde(default, deserialize_with = "present")]
-    blockading: Option<bool>,
-    vessel_type: Option<String>,
-    direction: Option<Direction>,
-    hazard: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    removed: Option<bool>,
-    port: Option<Text>,
-    item_type: Option<Text>,
-    quantity: Option<u32>,
-    killed: Option<Estimate>,
-    wounded: Option<Estimate>,
-}
-
-/// A field that, when present, must hold a value (null is refused, as the careful path
-/// refuses it for the same fields).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
-}
-
-impl Flat {
-    fn parse(line: &str) -> Option<Report> {
-        let flat: Flat = serde_json::from_str(line).ok()?;
-        let (event, envelope) = flat.into_event()?;
-        Some(envelope.with(event))
-    }
-
-    /// The event fields that are present, one bit each in the order of `EVENT_FIELDS`.
-    fn present(&self) -> u32 {
-        let flags = [
-            self.side.is_some(),
-            self.count.is_some(),
-            self.category.is_some(),
-            self.armed.is_some(),
-            self.unit.is_some(),
-            self.authorization.is_some(),
-            self.military.is_some(),
-            self.vehicle_type.is_some(),
-            self.act.is_some(),
-            self.origin.is_some(),
-            self.direction_deg.is_some(),
-            self.aircraft_type.is_some(),
-            self.naval.is_some(),
-            self.blockading.is_some(),
-            self.vessel_type.is_some(),
-            self.direction.is_some(),
-            self.hazard.is_some(),
-            self.removed.is_some(),
-            self.port.is_some(),
-            self.item_type.is_some(),
-            self.quantity.is_some(),
-            self.killed.is_some(),
-            self.wounded.is_some(),
-        ];
-        flags.iter().enumerate().fold(0, |bits, (i, &set)| bits | (u32::from(set) << i))
-    }
-
-    /// The category by its serde name (the one the careful path reads), with no JSON value
-    /// in between.
-    fn category(&self) -> Option<Category> {
-        use serde::de::value::{Error, StrDeserializer};
-        Category::deserialize(StrDeserializer::<Error>::new(self.category.as_deref()?)).ok()
-    }
-
-    /// The event, if the fields present are exactly those its kind allows.
-    fn into_event(self) -> Option<(Event, Envelope)> {
-        let allowed: &[&str] = match self.kind.as_str() {
-            "personnel" => &["side", "count", "category", "armed", "unit", "authorization"],
-            "vehicle" => &["side", "count", "military", "vehicle_type"],
-            "hostile-act" => &["side", "act", "origin", "direction_deg"],
-            "aircraft" => &["side", "military", "aircraft_type"],
-            "vessel" => &["side", "naval", "blockading", "vessel_type"],
-            "crossing" => &["side", "count", "category", "authorization"],
-            "zone-entry" => &["side", "count", "category", "direction", "armed", "authorization"],
-            "hazard" => &["side", "hazard", "removed"],
-            "rotation" => &["side", "port", "direction", "count"],
-            "materiel" => &["side", "port", "direction", "category", "item_type", "quantity"],
-            "casualties" => &["side", "killed", "wounded"],
-            _ => return None,
-        };
-        let allowed_bits = EVENT_FIELDS
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| allowed.contains(name))
-            .fold(0u32, |bits, (i, _)| bits | 1 << i);
-        if self.present() & !allowed_bits != 0 {
-            return None;
-        }
-        let category = self.category();
-        let side = self.side;
-        let event = match self.kind.as_str() {
-            "personnel" => Event::Personnel {
-                side: side?,
-                count: self.count?,
-                category: category?,
-                armed: self.armed.unwrap_or(false),
-                unit: self.unit,
-                authorization: self.authorization,
-            },
-            "vehicle" => Event::Vehicle {
-                side: side?,
-                count: self.count?,
-                military: self.military.unwrap_or(false),
-                vehicle_type: self.vehicle_type,
-            },
-            "hostile-act" => {
-                Event::HostileAct { side, act: self.act?, origin: self.origin, direction_deg: self.direction_deg }
-            }
-            "aircraft" => Event::Aircraft {
-                side: side?,
-                military: self.military.unwrap_or(true),
-                aircraft_type: self.aircraft_type,
-            },
-            "vessel" => Event::Vessel {
-                side: side?,
-                naval: self.naval.unwrap_or(true),
-                blockading: self.blockading.unwrap_or(false),
-                vessel_type: self.vessel_type,
-            },
-            "crossing" => Event::Crossing {
-                side: side?,
-                count: self.count?,
-                category: category?,
-                authorization: self.authorization,
-            },
-            "zone-entry" => Event::ZoneEntry {
-                side: side?,
-                count: self.count?,
-                category: category?,
-                direction: self.direction?,
-                armed: self.armed.unwrap_or(false),
-                authorization: self.authorization,
-            },
-            "hazard" => Event::Hazard { side: side?, hazard: self.hazard?, removed: self.removed.unwrap_or(false) },
-            "rotation" => {
-                Event::Rotation { side: side?, port: self.port?, direction: self.direction?, count: self.count? }
-            }
-            "materiel" => Event::Materiel {
-                side: side?,
-                port: self.port?,
-                direction: self.direction?,
-                category: self.category?,
-                item_type: self.item_type?,
-                quantity: self.quantity?,
-            },
-            "casualties" => Event::Casualties { side: side?, killed: self.killed?, wounded: self.wounded },
-            _ => return None,
-        };
-        let envelope = Envelope {
-            id: self.id,
-            reported_by: self.reported_by,
-            observed_at: self.observed_at,
-            time_precision: self.time_precision,
-            received_at: self.received_at,
-            position: self.position,
-            track: self.track,
-            location_precision_m: self.location_precision_m,
-            alleged_responsible: self.alleged_responsible,
-            assessed_responsible: self.assessed_responsible,
-            evidence: self.evidence,
-            notes: self.notes,
-        };
-        Some((event, envelope))
-    }
-}
-
-/// The event fields of [`Flat`], in the order of its `present` bits.
-const EVENT_FIELDS: [&str; 23] = [
-    "side",
-    "count",
-    "category",
-    "armed",
-    "unit",
-    "authorization",
-    "military",
-    "vehicle_type",
-    "act",
-    "origin",
-    "direction_deg",
-    "aircraft_type",
-    "naval",
-    "blockading",
-    "vessel_type",
-    "direction",
-    "hazard",
-    "removed",
-    "port",
-    "item_type",
-    "quantity",
-    "killed",
-    "wounded",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fast(line: &str) -> Option<Report> {
+        super::super::scan::scan(line).map(|s| s.to_report())
+    }
 
     /// The fast path and the careful path read every sample report the same way.
     #[test]
     fn both_paths_agree_on_the_sample() {
         let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
         for line in sample.lines().filter(|l| !l.trim().is_empty()) {
-            let fast = Flat::parse(line).unwrap_or_else(|| panic!("the fast path refused {line}"));
+            let fast = fast(line).unwrap_or_else(|| panic!("the fast path refused {line}"));
             let value: serde_json::Value = serde_json::from_str(line).unwrap();
             let serde_json::Value::Object(object) = value else { panic!("{line}") };
             let careful = Report::from_object(object).unwrap();
@@ -789,21 +599,21 @@ mod tests {
             );
             let value: serde_json::Value = serde_json::from_str(&line).unwrap();
             let serde_json::Value::Object(object) = value else { panic!("{line}") };
-            assert_eq!(Flat::parse(&line), Report::from_object(object).ok(), "{name}");
+            assert_eq!(fast(&line), Report::from_object(object).ok(), "{name}");
         }
     }
 
     #[test]
     fn null_where_a_flag_belongs_is_refused_on_both_paths() {
         let line = r#"{"id":"x","reported_by":{"party":"unc"},"observed_at":"1953-08-01T10:00:00+09:00","received_at":"1953-08-01T11:00:00+09:00","position":[127.0,38.0],"kind":"hazard","side":"unc","hazard":"wire","removed":null}"#;
-        assert!(Flat::parse(line).is_none());
+        assert!(fast(line).is_none());
         assert!(Report::parse(line).is_err());
     }
 
     #[test]
     fn a_field_of_another_kind_takes_the_careful_path_and_is_named() {
         let line = r#"{"id":"x","reported_by":{"party":"unc"},"observed_at":"1953-08-01T10:00:00+09:00","received_at":"1953-08-01T11:00:00+09:00","position":[127.0,38.0],"kind":"hazard","side":"unc","hazard":"wire","count":3}"#;
-        assert!(Flat::parse(line).is_none());
+        assert!(fast(line).is_none());
         let error = Report::parse(line).unwrap_err().to_string();
         assert!(error.contains("unknown field `count`"), "{error}");
     }

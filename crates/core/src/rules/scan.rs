@@ -1,0 +1,901 @@
+//! The fast reader of report lines: one pass over the bytes, no intermediate JSON tree,
+//! text borrowed from the line. It reads the common shape of a valid report; anything
+//! it is not sure of (an escape in a string, a `null`, a repeated or unknown field, a
+//! number in exponent form, a time with fractions of a second, an invalid value) makes it
+//! give up, and [`Report::parse`] reads the line the careful way, which says exactly
+//! what is wrong. What it accepts, the careful path accepts too, as the same report (a
+//! test and a fuzz target hold it to that).
+
+use chrono::{DateTime, FixedOffset};
+
+use super::report::{
+    Category, Direction, Estimate, Event, Evidence, Observed, Observer, Report, Reporter, TrackFix, validate_parts,
+};
+use crate::agreement::{Position, Timestamp};
+
+/// A report line read by [`scan`], its text borrowed from the line.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned<'a> {
+    pub id: &'a str,
+    pub party: &'a str,
+    pub team: Option<&'a str>,
+    /// (name, nationality) of each observer.
+    pub observers: Vec<(&'a str, Option<&'a str>)>,
+    /// Observed: an instant, or the start and end of a window.
+    pub observed: Option<(Time, Option<Time>)>,
+    time_precision: Option<&'a str>,
+    received: Option<Time>,
+    pub position: Option<Position>,
+    pub track: Vec<(Time, Position)>,
+    location_precision_m: Option<f64>,
+    alleged: Option<&'a str>,
+    assessed: Option<&'a str>,
+    /// (sha256, name) of each piece of evidence.
+    evidence: Vec<(&'a str, Option<&'a str>)>,
+    notes: Option<&'a str>,
+    /// `Event::index` of the kind.
+    pub kind: usize,
+    pub side: Option<&'a str>,
+    count: Option<u32>,
+    category: Option<&'a str>,
+    armed: Option<bool>,
+    unit: Option<&'a str>,
+    authorization: Option<&'a str>,
+    military: Option<bool>,
+    vehicle_type: Option<&'a str>,
+    act: Option<&'a str>,
+    origin: Option<Position>,
+    direction_deg: Option<f64>,
+    aircraft_type: Option<&'a str>,
+    naval: Option<bool>,
+    blockading: Option<bool>,
+    vessel_type: Option<&'a str>,
+    direction: Option<Direction>,
+    hazard: Option<&'a str>,
+    removed: Option<bool>,
+    port: Option<&'a str>,
+    item_type: Option<&'a str>,
+    quantity: Option<u32>,
+    killed: Option<Estimate>,
+    wounded: Option<Estimate>,
+}
+
+/// The top-level fields, one bit each (a field given twice makes the reader give up).
+const FIELDS: [&str; 37] = [
+    "id",
+    "reported_by",
+    "observed_at",
+    "time_precision",
+    "received_at",
+    "position",
+    "track",
+    "location_precision_m",
+    "alleged_responsible",
+    "assessed_responsible",
+    "evidence",
+    "notes",
+    "kind",
+    "$schema",
+    // The event's fields: bit 14 on.
+    "side",
+    "count",
+    "category",
+    "armed",
+    "unit",
+    "authorization",
+    "military",
+    "vehicle_type",
+    "act",
+    "origin",
+    "direction_deg",
+    "aircraft_type",
+    "naval",
+    "blockading",
+    "vessel_type",
+    "direction",
+    "hazard",
+    "removed",
+    "port",
+    "item_type",
+    "quantity",
+    "killed",
+    "wounded",
+];
+
+/// A top-level field's bit (its place in [`FIELDS`]).
+fn field_bit(key: &str) -> Option<usize> {
+    Some(match key {
+        "id" => 0,
+        "reported_by" => 1,
+        "observed_at" => 2,
+        "time_precision" => 3,
+        "received_at" => 4,
+        "position" => 5,
+        "track" => 6,
+        "location_precision_m" => 7,
+        "alleged_responsible" => 8,
+        "assessed_responsible" => 9,
+        "evidence" => 10,
+        "notes" => 11,
+        "kind" => 12,
+        "$schema" => 13,
+        "side" => 14,
+        "count" => 15,
+        "category" => 16,
+        "armed" => 17,
+        "unit" => 18,
+        "authorization" => 19,
+        "military" => 20,
+        "vehicle_type" => 21,
+        "act" => 22,
+        "origin" => 23,
+        "direction_deg" => 24,
+        "aircraft_type" => 25,
+        "naval" => 26,
+        "blockading" => 27,
+        "vessel_type" => 28,
+        "direction" => 29,
+        "hazard" => 30,
+        "removed" => 31,
+        "port" => 32,
+        "item_type" => 33,
+        "quantity" => 34,
+        "killed" => 35,
+        "wounded" => 36,
+        _ => return None,
+    })
+}
+
+/// The first event field's bit.
+const EVENT_BIT: u32 = 14;
+
+/// The bits of the named fields.
+const fn bits(names: &[&str]) -> u64 {
+    let mut out = 0u64;
+    let mut i = 0;
+    while i < names.len() {
+        let mut j = 0;
+        while j < FIELDS.len() {
+            if str_eq(FIELDS[j], names[i]) {
+                out |= 1 << j;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Each kind's event fields: those it may carry, and those it must.
+const KIND_FIELDS: [(u64, u64); Event::KINDS] = [
+    (bits(&["side", "count", "category", "armed", "unit", "authorization"]), bits(&["side", "count", "category"])),
+    (bits(&["side", "count", "military", "vehicle_type"]), bits(&["side", "count"])),
+    (bits(&["side", "act", "origin", "direction_deg"]), bits(&["act"])),
+    (bits(&["side", "military", "aircraft_type"]), bits(&["side"])),
+    (bits(&["side", "naval", "blockading", "vessel_type"]), bits(&["side"])),
+    (bits(&["side", "count", "category", "authorization"]), bits(&["side", "count", "category"])),
+    (
+        bits(&["side", "count", "category", "direction", "armed", "authorization"]),
+        bits(&["side", "count", "category", "direction"]),
+    ),
+    (bits(&["side", "hazard", "removed"]), bits(&["side", "hazard"])),
+    (bits(&["side", "port", "direction", "count"]), bits(&["side", "port", "direction", "count"])),
+    (
+        bits(&["side", "port", "direction", "category", "item_type", "quantity"]),
+        bits(&["side", "port", "direction", "category", "item_type", "quantity"]),
+    ),
+    (bits(&["side", "killed", "wounded"]), bits(&["side", "killed"])),
+];
+
+const KIND_NAMES: [&str; Event::KINDS] = [
+    "personnel",
+    "vehicle",
+    "hostile-act",
+    "aircraft",
+    "vessel",
+    "crossing",
+    "zone-entry",
+    "hazard",
+    "rotation",
+    "materiel",
+    "casualties",
+];
+
+/// Powers of ten that are exact in an f64, as the JSON reader divides by them.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// Read one report line, or `None` when the careful path must read it (it may still be
+/// a valid report).
+pub fn scan(line: &str) -> Option<Scanned<'_>> {
+    let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
+    let mut s = Scanned::default();
+    let mut seen = 0u64;
+    let mut kind = None;
+    c.object(|c, key| {
+        let bit = field_bit(key)?;
+        if seen & (1 << bit) != 0 {
+            return None;
+        }
+        seen |= 1 << bit;
+        match bit {
+            0 => s.id = c.string()?,
+            1 => {
+                let mut fields = 0u8;
+                c.object(|c, key| {
+                    let bit = match key {
+                        "party" => {
+                            s.party = c.string()?;
+                            1
+                        }
+                        "team" => {
+                            s.team = Some(c.string()?);
+                            2
+                        }
+                        "observers" => {
+                            c.array(|c| {
+                                let (mut name, mut nationality, mut fields) = (None, None, 0u8);
+                                c.object(|c, key| {
+                                    let bit = match key {
+                                        "name" => {
+                                            name = Some(c.string()?);
+                                            1
+                                        }
+                                        "nationality" => {
+                                            nationality = Some(c.string()?);
+                                            2
+                                        }
+                                        _ => return None,
+                                    };
+                                    (fields & bit == 0).then(|| fields |= bit)
+                                })?;
+                                s.observers.push((name?, nationality));
+                                Some(())
+                            })?;
+                            4
+                        }
+                        _ => return None,
+                    };
+                    (fields & bit == 0).then(|| fields |= bit)
+                })?;
+                if fields & 1 == 0 {
+                    return None;
+                }
+            }
+            2 => {
+                s.observed = Some(match c.peek()? {
+                    b'"' => (c.time()?, None),
+                    b'{' => {
+                        let (mut from, mut to) = (None, None);
+                        c.object(|c, key| {
+                            let slot = match key {
+                                "from" => &mut from,
+                                "to" => &mut to,
+                                _ => return None,
+                            };
+                            if slot.is_some() {
+                                return None;
+                            }
+                            *slot = Some(c.time()?);
+                            Some(())
+                        })?;
+                        (from?, Some(to?))
+                    }
+                    _ => return None,
+                });
+            }
+            3 => s.time_precision = Some(c.string()?),
+            4 => s.received = Some(c.time()?),
+            5 => s.position = Some(c.position()?),
+            6 => c.array(|c| {
+                let (mut at, mut position) = (None, None);
+                c.object(|c, key| match key {
+                    "at" if at.is_none() => {
+                        at = Some(c.time()?);
+                        Some(())
+                    }
+                    "position" if position.is_none() => {
+                        position = Some(c.position()?);
+                        Some(())
+                    }
+                    _ => None,
+                })?;
+                s.track.push((at?, position?));
+                Some(())
+            })?,
+            7 => s.location_precision_m = Some(c.f64()?),
+            8 => s.alleged = Some(c.string()?),
+            9 => s.assessed = Some(c.string()?),
+            10 => c.array(|c| {
+                let (mut sha256, mut name) = (None, None);
+                c.object(|c, key| match key {
+                    "sha256" if sha256.is_none() => {
+                        sha256 = Some(c.string()?);
+                        Some(())
+                    }
+                    "name" if name.is_none() => {
+                        name = Some(c.string()?);
+                        Some(())
+                    }
+                    _ => None,
+                })?;
+                s.evidence.push((sha256?, name));
+                Some(())
+            })?,
+            11 => s.notes = Some(c.string()?),
+            12 => {
+                let name = c.string()?;
+                kind = Some(KIND_NAMES.iter().position(|k| *k == name)?);
+            }
+            13 => {
+                // `$schema` may hold anything; read here only as text.
+                c.string()?;
+            }
+            14 => s.side = Some(c.string()?),
+            15 => s.count = Some(c.u32()?),
+            16 => s.category = Some(c.string()?),
+            17 => s.armed = Some(c.bool()?),
+            18 => s.unit = Some(c.string()?),
+            19 => s.authorization = Some(c.string()?),
+            20 => s.military = Some(c.bool()?),
+            21 => s.vehicle_type = Some(c.string()?),
+            22 => s.act = Some(c.string()?),
+            23 => s.origin = Some(c.position()?),
+            24 => s.direction_deg = Some(c.f64()?),
+            25 => s.aircraft_type = Some(c.string()?),
+            26 => s.naval = Some(c.bool()?),
+            27 => s.blockading = Some(c.bool()?),
+            28 => s.vessel_type = Some(c.string()?),
+            29 => {
+                s.direction = Some(match c.string()? {
+                    "in" => Direction::In,
+                    "out" => Direction::Out,
+                    _ => return None,
+                });
+            }
+            30 => s.hazard = Some(c.string()?),
+            31 => s.removed = Some(c.bool()?),
+            32 => s.port = Some(c.string()?),
+            33 => s.item_type = Some(c.string()?),
+            34 => s.quantity = Some(c.u32()?),
+            35 => s.killed = Some(c.estimate()?),
+            36 => s.wounded = Some(c.estimate()?),
+            _ => return None,
+        }
+        Some(())
+    })?;
+    c.end()?;
+    s.kind = kind?;
+    let envelope_required = bits(&["id", "reported_by", "observed_at", "received_at", "kind"]);
+    let (allowed, required) = KIND_FIELDS[s.kind];
+    let event = seen >> EVENT_BIT << EVENT_BIT;
+    if seen & envelope_required != envelope_required || event & !allowed != 0 || seen & required != required {
+        return None;
+    }
+    if matches!(s.kind, Event::PERSONNEL | Event::CROSSING | Event::ZONE_ENTRY) {
+        category_of(s.category?)?;
+    }
+    let (start, end) = s.observed?;
+    let needs_place = !matches!(s.kind, Event::ROTATION | Event::MATERIEL | Event::CASUALTIES);
+    let estimates = [s.killed.as_ref(), s.wounded.as_ref()];
+    validate_parts(
+        s.id,
+        (start.secs, end.unwrap_or(start).secs, s.received?.secs),
+        s.position.is_some() || !s.track.is_empty(),
+        s.track.iter().map(|f| f.0.secs),
+        s.location_precision_m,
+        s.evidence.iter().map(|e| e.0),
+        needs_place,
+        estimates,
+        s.direction_deg,
+    )
+    .ok()?;
+    Some(s)
+}
+
+/// A category by its name in a report.
+fn category_of(name: &str) -> Option<Category> {
+    Some(match name {
+        "military" => Category::Military,
+        "civil-administration" => Category::CivilAdministration,
+        "relief" => Category::Relief,
+        "civil-police" => Category::CivilPolice,
+        "commission" => Category::Commission,
+        "salvage" => Category::Salvage,
+        "civilian" => Category::Civilian,
+        _ => return None,
+    })
+}
+
+impl Scanned<'_> {
+    /// When the event was observed (its earliest moment).
+    pub fn start(&self) -> Time {
+        self.observed.map(|o| o.0).unwrap_or_default()
+    }
+
+    /// The category of people, for the kinds that count people.
+    pub fn category(&self) -> Option<Category> {
+        match self.kind {
+            Event::PERSONNEL | Event::CROSSING | Event::ZONE_ENTRY => category_of(self.category?),
+            _ => None,
+        }
+    }
+
+    /// The report, owned. Only for a `Scanned` that [`scan`] returned (every field its
+    /// kind needs is there).
+    pub fn to_report(&self) -> Report {
+        let text = |s: Option<&str>| s.map(Into::into);
+        let string = |s: Option<&str>| s.map(str::to_owned);
+        let side = self.side.unwrap_or_default().into();
+        let count = self.count.unwrap_or_default();
+        let direction = self.direction.unwrap_or(Direction::In);
+        let event = match self.kind {
+            Event::PERSONNEL => Event::Personnel {
+                side,
+                count,
+                category: self.category().unwrap_or(Category::Military),
+                armed: self.armed.unwrap_or(false),
+                unit: text(self.unit),
+                authorization: text(self.authorization),
+            },
+            Event::VEHICLE => Event::Vehicle {
+                side,
+                count,
+                military: self.military.unwrap_or(false),
+                vehicle_type: string(self.vehicle_type),
+            },
+            Event::HOSTILE_ACT => Event::HostileAct {
+                side: text(self.side),
+                act: self.act.unwrap_or_default().to_owned(),
+                origin: self.origin,
+                direction_deg: self.direction_deg,
+            },
+            Event::AIRCRAFT => Event::Aircraft {
+                side,
+                military: self.military.unwrap_or(true),
+                aircraft_type: string(self.aircraft_type),
+            },
+            Event::VESSEL => Event::Vessel {
+                side,
+                naval: self.naval.unwrap_or(true),
+                blockading: self.blockading.unwrap_or(false),
+                vessel_type: string(self.vessel_type),
+            },
+            Event::CROSSING => Event::Crossing {
+                side,
+                count,
+                category: self.category().unwrap_or(Category::Military),
+                authorization: text(self.authorization),
+            },
+            Event::ZONE_ENTRY => Event::ZoneEntry {
+                side,
+                count,
+                category: self.category().unwrap_or(Category::Military),
+                direction,
+                armed: self.armed.unwrap_or(false),
+                authorization: text(self.authorization),
+            },
+            Event::HAZARD => Event::Hazard {
+                side,
+                hazard: self.hazard.unwrap_or_default().to_owned(),
+                removed: self.removed.unwrap_or(false),
+            },
+            Event::ROTATION => Event::Rotation { side, port: self.port.unwrap_or_default().into(), direction, count },
+            Event::MATERIEL => Event::Materiel {
+                side,
+                port: self.port.unwrap_or_default().into(),
+                direction,
+                category: self.category.unwrap_or_default().into(),
+                item_type: self.item_type.unwrap_or_default().into(),
+                quantity: self.quantity.unwrap_or_default(),
+            },
+            _ => Event::Casualties {
+                side,
+                killed: self.killed.unwrap_or(Estimate { low: 0, best: 0, high: 0 }),
+                wounded: self.wounded,
+            },
+        };
+        let observed = match self.observed.unwrap_or_default() {
+            (at, None) => Observed::At(at.timestamp()),
+            (from, Some(to)) => Observed::Window { from: from.timestamp(), to: to.timestamp() },
+        };
+        Report {
+            id: self.id.into(),
+            reported_by: Reporter {
+                party: self.party.into(),
+                team: text(self.team),
+                observers: self
+                    .observers
+                    .iter()
+                    .map(|&(name, nationality)| Observer { name: name.to_owned(), nationality: string(nationality) })
+                    .collect(),
+            },
+            observed_at: observed,
+            time_precision: string(self.time_precision),
+            received_at: self.received.unwrap_or_default().timestamp(),
+            position: self.position,
+            track: self.track.iter().map(|&(at, position)| TrackFix { at: at.timestamp(), position }).collect(),
+            location_precision_m: self.location_precision_m,
+            alleged_responsible: string(self.alleged),
+            assessed_responsible: string(self.assessed),
+            evidence: self
+                .evidence
+                .iter()
+                .map(|&(sha256, name)| Evidence { sha256: sha256.to_owned(), name: string(name) })
+                .collect(),
+            notes: string(self.notes),
+            event,
+        }
+    }
+}
+
+/// Where a string's text ends in `rest`: the first quote, backslash or control
+/// character, looked for eight bytes at a time.
+fn string_end(rest: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte that is zero (exact for the lowest such byte, which is
+    // all that is read).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut at = 0;
+    while let Some(chunk) = rest.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let found = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    rest[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|i| at + i)
+}
+
+/// A position in a line, for the reader.
+struct Cursor<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// The next byte that is not JSON white space, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.at) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(b);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// Nothing but white space left.
+    fn end(&mut self) -> Option<()> {
+        self.peek().is_none().then_some(())
+    }
+
+    /// A string with no escapes and no control characters.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let len = self.bytes.get(start..).and_then(string_end)?;
+        if self.bytes[start + len] != b'"' {
+            return None;
+        }
+        self.at = start + len + 1;
+        // Both ends are at ASCII bytes, so on character boundaries.
+        self.text.get(start..start + len)
+    }
+
+    /// `{ "key": value, ... }`, each value read by `field` (which must consume it).
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            field(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `[ item, ... ]`, each item read by `item`.
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        self.peek()?;
+        let rest = &self.bytes[self.at..];
+        if rest.starts_with(b"true") {
+            self.at += 4;
+            Some(true)
+        } else if rest.starts_with(b"false") {
+            self.at += 5;
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// A number as JSON writes it, without an exponent: (negative, digits as an integer,
+    /// digits after the point). `None` past 19 digits.
+    fn number(&mut self) -> Option<(bool, u64, usize)> {
+        self.peek()?;
+        let negative = self.bytes[self.at] == b'-';
+        if negative {
+            self.at += 1;
+        }
+        let digits = |c: &mut Self, value: &mut u64| -> Option<usize> {
+            let start = c.at;
+            while let Some(&b @ b'0'..=b'9') = c.bytes.get(c.at) {
+                *value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                c.at += 1;
+            }
+            Some(c.at - start)
+        };
+        let mut value = 0u64;
+        let first = *self.bytes.get(self.at)?;
+        let whole = digits(self, &mut value)?;
+        // No leading zeros, at least one digit.
+        if whole == 0 || (first == b'0' && whole > 1) {
+            return None;
+        }
+        let mut fraction = 0;
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            fraction = digits(self, &mut value)?;
+            if fraction == 0 {
+                return None;
+            }
+        }
+        if matches!(self.bytes.get(self.at), Some(b'e' | b'E')) {
+            return None;
+        }
+        Some((negative, value, fraction))
+    }
+
+    /// A number read into an f64 exactly as the JSON reader reads it: an integer is
+    /// converted, a decimal is its digits divided by a power of ten.
+    fn f64(&mut self) -> Option<f64> {
+        let (negative, value, fraction) = self.number()?;
+        if fraction == 0 {
+            // As the JSON reader does: -0 is -0.0.
+            return Some(if negative { -(value as f64) } else { value as f64 });
+        }
+        let f = value as f64 / *POW10.get(fraction)?;
+        Some(if negative { -f } else { f })
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        let (negative, value, fraction) = self.number()?;
+        if negative || fraction != 0 {
+            return None;
+        }
+        u32::try_from(value).ok()
+    }
+
+    fn position(&mut self) -> Option<Position> {
+        self.eat(b'[')?;
+        let lon = self.f64()?;
+        self.eat(b',')?;
+        let lat = self.f64()?;
+        self.eat(b']')?;
+        Position::new(lon, lat).ok()
+    }
+
+    fn estimate(&mut self) -> Option<Estimate> {
+        let (mut low, mut best, mut high) = (None, None, None);
+        self.object(|c, key| {
+            let slot = match key {
+                "low" => &mut low,
+                "best" => &mut best,
+                "high" => &mut high,
+                _ => return None,
+            };
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(c.u32()?);
+            Some(())
+        })?;
+        Some(Estimate { low: low?, best: best?, high: high? })
+    }
+
+    fn time(&mut self) -> Option<Time> {
+        parse_time(self.string()?)
+    }
+}
+
+/// An instant as a report gives it: seconds since 1970 (UTC) and the offset written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Time {
+    pub secs: i64,
+    /// Seconds east of UTC.
+    pub offset: i32,
+}
+
+impl Time {
+    pub fn timestamp(self) -> Timestamp {
+        let utc = DateTime::from_timestamp(self.secs, 0).unwrap_or_default();
+        // Every offset the reader takes is under a day, which is all `east_opt` asks.
+        let offset = FixedOffset::east_opt(self.offset).unwrap_or(*utc.fixed_offset().offset());
+        Timestamp(utc.with_timezone(&offset))
+    }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * i64::from((month + 9) % 12) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` and `Z` or `±HH:MM`, as RFC 3339 writes a time to the second;
+/// `None` for anything else (fractions of a second, a leap second, another separator),
+/// which the careful path reads.
+pub fn parse_time(text: &str) -> Option<Time> {
+    let b = text.as_bytes();
+    if b.len() < 20 {
+        return None;
+    }
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+        (h < 10 && l < 10).then(|| u32::from(h) * 10 + u32::from(l))
+    };
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = two(0)? * 100 + two(2)?;
+    let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
+    let offset = match (b.len(), b[19]) {
+        (20, b'Z') => 0,
+        (25, sign @ (b'+' | b'-')) if b[22] == b':' => {
+            let (h, m) = (two(20)?, two(23)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let seconds = (h * 3600 + m * 60) as i32;
+            if sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let local = days_from_civil(i64::from(year), month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(Time { secs: local - i64::from(offset), offset })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_chrono_reads_them() {
+        for text in [
+            "1953-07-27T22:00:00+09:00",
+            "1953-07-27T22:00:00Z",
+            "1953-07-27T22:00:00-05:30",
+            "2000-02-29T00:00:00+00:00",
+            "1953-12-31T23:59:59-23:59",
+        ] {
+            let ours = parse_time(text).unwrap().timestamp().0;
+            let theirs = DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!((ours, ours.offset()), (theirs, theirs.offset()), "{text}");
+        }
+        for text in [
+            "1953-02-29T00:00:00+09:00",
+            "1953-07-27T24:00:00+09:00",
+            "1953-07-27T22:00:00+24:00",
+            "1953-07-27 22:00:00+09:00",
+            "1953-07-27T22:00:00.5+09:00",
+            "1953-07-27T22:00:60+09:00",
+        ] {
+            assert_eq!(parse_time(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        for text in
+            ["0", "-0", "127", "126.95249", "35.26360", "-0.0", "0.1", "1.7976931348623157", "12345678.123456789"]
+        {
+            let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
+            let ours = c.f64().unwrap();
+            let theirs: f64 = serde_json::from_str(text).unwrap();
+            assert_eq!(ours.to_bits(), theirs.to_bits(), "{text}");
+        }
+        for text in ["01", "1.", "1e5", "-", ".5", "18446744073709551616"] {
+            let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
+            assert!(c.f64().is_none() || c.end().is_none(), "{text}");
+        }
+    }
+
+    /// Every line of the file named by `ARMISTICE_SCAN_FILE` (e.g. one written by
+    /// scripts/gen-reports.py): how many the fast reader takes, and that each it takes
+    /// is the careful reader's report. Run by hand: `cargo test --release -p
+    /// armistice-core scan_agrees_on_a_file -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "needs a file named by ARMISTICE_SCAN_FILE"]
+    fn scan_agrees_on_a_file() {
+        let path = std::env::var("ARMISTICE_SCAN_FILE").expect("ARMISTICE_SCAN_FILE");
+        let text = std::fs::read_to_string(path).unwrap();
+        let (mut fast, mut all) = (0, 0);
+        for line in text.lines() {
+            all += 1;
+            if let Some(s) = scan(line) {
+                fast += 1;
+                let careful = Report::parse_careful(line).unwrap();
+                assert_eq!(s.to_report(), careful, "{line}");
+                // Offsets too (times compare as instants).
+                assert_eq!(s.to_report().to_json(), careful.to_json(), "{line}");
+            } else if all - fast < 10 {
+                println!("careful: {line}");
+            }
+        }
+        println!("{fast} of {all} lines read by the fast reader");
+    }
+}
