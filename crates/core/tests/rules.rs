@@ -9,7 +9,7 @@
 mod common;
 
 use armistice_core::geo::TransverseMercator;
-use armistice_core::rules::{Checker, Finding, Report};
+use armistice_core::rules::{Batch, Checker, Finding, Report};
 use chrono::{DateTime, Duration, FixedOffset};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -50,9 +50,18 @@ fn report(id: &str, at: DateTime<FixedOffset>, position: Option<[f64; 2]>, kind:
     Report::parse(&object.to_string()).unwrap_or_else(|e| panic!("{e}: {object}"))
 }
 
+/// The findings of `reports`, checked both ways: as whole reports, and read line by line
+/// into a batch that keeps whole only the reports a rule may need. Both must agree.
 fn check(reports: &[Report]) -> Vec<Finding> {
     let (agreement, atlas) = common::korea_1953();
-    Checker::new(agreement, atlas).check(reports)
+    let checker = Checker::new(agreement, atlas);
+    let whole = checker.check(reports);
+    let mut batch = Batch::default();
+    for report in reports {
+        checker.read_line(&mut batch, &report.to_json().to_string()).unwrap();
+    }
+    assert_eq!(checker.check_batch(&batch), whole, "a batch read line by line gives other findings");
+    whole
 }
 
 fn citations(findings: &[Finding]) -> Vec<String> {
@@ -389,4 +398,24 @@ proptest! {
         prop_assert!(in_rear.iter().all(|f| !f.zone.as_deref().unwrap_or("").starts_with("dmz")), "{:?}", in_rear);
         prop_assert!(in_rear.len() <= in_dmz.len());
     }
+}
+
+/// Every line of the sample file: the findings of the lines read into a batch (most
+/// reports kept as briefs) are those of the whole reports; and some reports are briefs.
+#[test]
+fn a_batch_keeps_whole_only_what_rules_need_and_finds_the_same() {
+    let (agreement, atlas) = common::korea_1953();
+    let checker = Checker::new(agreement, atlas);
+    let sample = include_str!("../../../data/korea-1953/reports-sample.ndjson");
+    let lines: Vec<&str> = sample.lines().filter(|l| !l.trim().is_empty()).collect();
+    let reports: Vec<Report> = lines.iter().map(|l| Report::parse(l).unwrap()).collect();
+    let mut batch = Batch::default();
+    for line in &lines {
+        checker.read_line(&mut batch, line).unwrap();
+    }
+    assert_eq!(batch.len(), lines.len());
+    assert!(batch.wholes() < lines.len(), "every sample report was kept whole");
+    let findings = checker.check_batch(&batch);
+    assert!(!findings.is_empty());
+    assert_eq!(findings, checker.check(&reports));
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
-use armistice_core::rules::{Checker, Finding, Report};
+use armistice_core::rules::{Batch, Checker, Finding};
 use clap::Args;
 use serde::Serialize;
 
@@ -97,9 +97,9 @@ struct CheckView {
 /// threads.
 const CHUNK: usize = 8 << 20;
 
-/// Parse one line (1-based number `line`) into `reports` (checked for the agreement's
+/// Read one line (1-based number `line`) into `reports` (checked for the agreement's
 /// names: a misspelt side would match no rule) or `rejected`.
-fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Vec<Report>, rejected: &mut Vec<Rejected>) {
+fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch, rejected: &mut Vec<Rejected>) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -111,9 +111,8 @@ fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Vec<Re
     if text.trim().is_empty() {
         return;
     }
-    match Report::parse(text).and_then(|r| checker.check_names(&r).map(|()| r)) {
-        Ok(report) => reports.push(report),
-        Err(e) => rejected.push(Rejected { line, error: e.to_string() }),
+    if let Err(e) = checker.read_line(reports, text) {
+        rejected.push(Rejected { line, error: e.to_string() });
     }
 }
 
@@ -125,7 +124,7 @@ fn parse_chunk(
     first_line: usize,
     threads: usize,
     checker: &Checker,
-    reports: &mut Vec<Report>,
+    reports: &mut Batch,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     if chunk.is_empty() {
@@ -140,13 +139,13 @@ fn parse_chunk(
         return count;
     }
     let per_thread = lines.len().div_ceil(threads);
-    let parts: Vec<(Vec<Report>, Vec<Rejected>)> = std::thread::scope(|scope| {
+    let parts: Vec<(Batch, Vec<Rejected>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = lines
             .chunks(per_thread)
             .enumerate()
             .map(|(k, part)| {
                 scope.spawn(move || {
-                    let (mut ok, mut bad) = (Vec::with_capacity(part.len()), Vec::new());
+                    let (mut ok, mut bad) = (Batch::default(), Vec::new());
                     for (n, line) in part.iter().enumerate() {
                         parse_line(first_line + k * per_thread + n, line, checker, &mut ok, &mut bad);
                     }
@@ -159,7 +158,7 @@ fn parse_chunk(
         handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     for (ok, bad) in parts {
-        reports.extend(ok);
+        reports.append(ok);
         rejected.extend(bad);
     }
     count
@@ -183,10 +182,7 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let progress = Progress::bytes(size, "reading reports");
     let mut reader = progress.wrap_read(reader);
     let checker = Checker::new(&agreement, &atlas);
-    // Room for about as many reports as a file of this size holds (report lines run to
-    // some 300-400 bytes), so the list is seldom copied to grow; a generous guess would
-    // ask the system for more memory than it may grant at once.
-    let mut reports = Vec::with_capacity(size.map_or(0, |s| (s / 300) as usize));
+    let mut reports = Batch::default();
     let mut rejected = Vec::new();
     // The buffer is filled, its whole lines parsed, and a line cut by the end of the
     // buffer moved to its start to be completed by the next read.
@@ -221,7 +217,7 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     }
     progress.finish();
 
-    let findings = checker.check(&reports);
+    let findings = checker.check_batch(&reports);
     let unusable = reports.is_empty() && !rejected.is_empty();
     if args.json {
         let view =

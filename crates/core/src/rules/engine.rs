@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
+use super::batch::{Batch, Sorted};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
+use super::scan::scan;
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -59,10 +61,10 @@ struct State {
 impl State {
     /// Give the findings from `from` on that have none the incident of report `index`.
     /// (Day balances, closed while a later report is evaluated, attach their own first.)
-    fn attach(&self, reports: &[&Report], out: &mut [Finding], from: usize, index: usize) {
+    fn attach(&self, reports: &Sorted, out: &mut [Finding], from: usize, index: usize) {
         let Some(incident) = self.incidents.of(reports, index) else { return };
         for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
-            finding.incident = format!("incident-{}", reports[incident.first].id);
+            finding.incident = format!("incident-{}", reports.id(incident.first));
             finding.sources = incident.sources;
             finding.nationalities.clone_from(&incident.nationalities);
         }
@@ -90,6 +92,11 @@ pub struct Checker<'a> {
     /// whose balances are judged at the end of each day.
     man_for_man: Option<Citation>,
     piece_for_piece: Option<Citation>,
+    /// By side (as in `sides`) and kind: the zones in which a report at a position may
+    /// break a provision (`None`: a report of that kind may break one anywhere). A
+    /// report of the side and kind elsewhere, with no track, can break none, so it is
+    /// read for its brief only (see [`Batch`]).
+    interest: Vec<[Option<u64>; Event::KINDS]>,
 }
 
 /// A provision made ready for evaluation: the instant and the zones its rule names,
@@ -203,7 +210,7 @@ impl<'a> Checker<'a> {
         };
         let zone_count = atlas.zones.zones.len();
         let territories = (0..zone_count).filter(|&i| territory_of(i).is_some()).fold(0u64, |m, i| m | 1 << i);
-        let sides = agreement
+        let sides: Vec<(String, u64)> = agreement
             .document
             .sides
             .iter()
@@ -223,22 +230,89 @@ impl<'a> Checker<'a> {
             Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
             _ => None,
         });
-        Self { agreement, atlas, coasts, prepared, by_kind, sides, territories, man_for_man, piece_for_piece }
+        let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
+        let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
+        Self { agreement, atlas, coasts, prepared, by_kind, sides, territories, man_for_man, piece_for_piece, interest }
+    }
+
+    /// Read one report line into `batch`: its brief, and the whole report when a rule
+    /// may need it. A line that is not a valid report, or names a side the agreement
+    /// does not have, is an error and adds nothing.
+    pub fn read_line(&self, batch: &mut Batch, line: &str) -> Result<(), ReportError> {
+        let Some(s) = scan(line) else {
+            let report = Report::parse_careful(line)?;
+            self.check_names(&report)?;
+            batch.push_whole(report);
+            return Ok(());
+        };
+        let side = match s.side {
+            Some(side) => Some(self.side_index(side)?),
+            None => None,
+        };
+        let place = s.position.or_else(|| s.track.first().map(|f| f.1));
+        let whole = self.needs_whole(s.kind, side, place, !s.track.is_empty());
+        let mut names = [""; 4];
+        let mut count = 0;
+        for nationality in s.observers.iter().filter_map(|o| o.1) {
+            if let Some(slot) = names.get_mut(count) {
+                *slot = nationality;
+            }
+            count += 1;
+        }
+        let more: Vec<&str>;
+        let nationalities = if count <= names.len() {
+            &names[..count]
+        } else {
+            more = s.observers.iter().filter_map(|o| o.1).collect();
+            &more[..]
+        };
+        batch.push(
+            s.id,
+            s.start(),
+            0,
+            place.map(|p| (p.lon, p.lat)),
+            s.kind,
+            (s.party, s.team),
+            nationalities,
+            whole.then(|| s.to_report()),
+        );
+        Ok(())
+    }
+
+    /// Whether a report of `kind` by side `side` at `place` may break a provision (and
+    /// so must be kept whole).
+    fn needs_whole(&self, kind: usize, side: Option<usize>, place: Option<Position>, tracked: bool) -> bool {
+        if self.by_kind[kind].is_empty() {
+            return false;
+        }
+        let (Some(side), Some(place), false) = (side, place, tracked) else { return true };
+        match self.interest[side][kind] {
+            None => true,
+            Some(mask) => {
+                let zone = self.atlas.zone_index(place.lon, place.lat);
+                1u64.checked_shl(u32::from(zone)).is_none_or(|bit| mask & bit != 0)
+            }
+        }
+    }
+
+    /// The index of side `side` among the agreement's sides.
+    fn side_index(&self, side: &str) -> Result<usize, ReportError> {
+        self.sides.iter().position(|(s, _)| s == side).ok_or_else(|| {
+            let sides: Vec<&str> = self.sides.iter().map(|(s, _)| s.as_str()).collect();
+            ReportError::Field {
+                field: "side".into(),
+                message: format!("`{side}` is not a side of this agreement ({})", sides.join(", ")),
+            }
+        })
     }
 
     /// Whether the sides a report names exist in this agreement: a misspelt side would
     /// otherwise match no rule and pass unnoticed.
     pub fn check_names(&self, report: &Report) -> Result<(), ReportError> {
-        if let Some(side) = report.event.side() {
-            if !self.sides.iter().any(|(s, _)| s == side) {
-                let sides: Vec<&str> = self.sides.iter().map(|(s, _)| s.as_str()).collect();
-                return Err(ReportError::Field {
-                    field: "side".into(),
-                    message: format!("`{side}` is not a side of this agreement ({})", sides.join(", ")),
-                });
-            }
+        match report.event.side() {
+            Some(side) => self.side_index(side).map(drop),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// A finding shown by one report at one of its places.
@@ -358,31 +432,34 @@ impl<'a> Checker<'a> {
 
     /// Check every report; return the findings in order of time, then citation.
     pub fn check(&self, reports: &[Report]) -> Vec<Finding> {
+        let mut batch = Batch::default();
+        for report in reports {
+            batch.push_whole(report.clone());
+        }
+        self.check_batch(&batch)
+    }
+
+    /// Check a batch of reports (see [`Checker::read_line`]); return the findings in order
+    /// of time, then citation.
+    pub fn check_batch(&self, batch: &Batch) -> Vec<Finding> {
         // Order by observation time (as whole seconds and nanoseconds, cheaper to compare
         // than dates with offsets), ties by id: its first 16 bytes as a number first, the
         // whole id only when those are equal.
-        let mut order: Vec<(i64, u32, u128, u32)> = reports
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let t = r.observed_at.start();
-                (t.timestamp(), t.timestamp_subsec_nanos(), id_prefix(&r.id), i as u32)
-            })
-            .collect();
+        let mut order: Vec<(i64, u32, u128, u32)> =
+            batch.briefs.iter().enumerate().map(|(i, b)| (b.secs, b.nanos, id_prefix(batch.id(i)), i as u32)).collect();
         order.sort_unstable_by(|a, b| {
-            (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| reports[a.3 as usize].id.cmp(&reports[b.3 as usize].id))
+            (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| batch.id(a.3 as usize).cmp(batch.id(b.3 as usize)))
         });
-        let sorted: Vec<&Report> = order.iter().map(|&(.., i)| &reports[i as usize]).collect();
-        // What grouping needs, read in memory order, then put in time order.
-        let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
-        let sightings: Vec<Sighting> = order.iter().map(|&(.., i)| sightings[i as usize]).collect();
+        let sorted = Sorted { batch, order: order.iter().map(|&(.., i)| i).collect() };
         drop(order);
+        let sightings: Vec<Sighting> = sorted.order.iter().map(|&i| Sighting::of(&batch.briefs[i as usize])).collect();
         let incidents = incidents::group(&sightings);
         drop(sightings);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();
-        for (i, report) in sorted.iter().enumerate() {
+        for (i, &index) in sorted.order.iter().enumerate() {
+            let Some(report) = batch.whole(index as usize) else { continue };
             let applicable = &self.by_kind[report.event.index()];
             if applicable.is_empty() {
                 continue;
@@ -390,7 +467,7 @@ impl<'a> Checker<'a> {
             self.spots(report, &mut spots);
             for &p in applicable {
                 let before = out.len();
-                self.evaluate(&self.prepared[p], &sorted, i, &spots, &mut state, &mut out);
+                self.evaluate(&self.prepared[p], &sorted, i, report, &spots, &mut state, &mut out);
                 if out.len() > before {
                     state.attach(&sorted, &mut out, before, i);
                 }
@@ -438,13 +515,13 @@ impl<'a> Checker<'a> {
     fn evaluate(
         &self,
         prepared: &Prepared<'a>,
-        reports: &[&Report],
+        reports: &Sorted,
         index: usize,
+        report: &Report,
         spots: &[Spot],
         state: &mut State,
         out: &mut Vec<Finding>,
     ) {
-        let report = reports[index];
         let start = report.observed_at.start();
         let id = || vec![report.id.to_string()];
         let (citation, rule) = (prepared.citation, prepared.rule);
@@ -861,7 +938,7 @@ impl<'a> Checker<'a> {
 
     /// Balances are judged at the end of each day, so that arrivals reported before the
     /// same day's departures are not taken for reinforcement.
-    fn roll_day(&self, reports: &[&Report], at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
+    fn roll_day(&self, reports: &Sorted, at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
         let local = at.with_timezone(&self.agreement.signed_at().timezone());
         let day = (local.year(), local.month(), local.day());
         if state.open_day.is_some_and(|d| d != day) {
@@ -870,7 +947,7 @@ impl<'a> Checker<'a> {
         state.open_day = Some(day);
     }
 
-    fn close_day(&self, reports: &[&Report], state: &mut State, out: &mut Vec<Finding>) {
+    fn close_day(&self, reports: &Sorted, state: &mut State, out: &mut Vec<Finding>) {
         let day_reports = std::mem::take(&mut state.day_reports);
         if let Some(citation) = &self.man_for_man {
             for (side, indices) in day_reports {
@@ -911,23 +988,14 @@ impl<'a> Checker<'a> {
         rule: &'static str,
         side: &str,
         indices: &[usize],
-        reports: &[&Report],
+        reports: &Sorted,
         state: &State,
         out: &mut Vec<Finding>,
         reason: String,
     ) {
         let Some(&last) = indices.last() else { return };
-        let ids = indices.iter().map(|&i| reports[i].id.to_string()).collect();
-        out.push(self.finding(
-            citation.clone(),
-            rule,
-            Some(side),
-            ids,
-            reports[last].observed_at.start(),
-            None,
-            None,
-            reason,
-        ));
+        let ids = indices.iter().map(|&i| reports.id(i).to_owned()).collect();
+        out.push(self.finding(citation.clone(), rule, Some(side), ids, reports.start(last), None, None, reason));
         let from = out.len() - 1;
         state.attach(reports, out, from, last);
     }
@@ -940,6 +1008,36 @@ fn id_prefix(id: &str) -> u128 {
     let n = id.len().min(16);
     bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
     u128::from_be_bytes(bytes)
+}
+
+/// For one side (whose foreign territories are `foreign`), by kind: the zones in which a
+/// report at a position may break one of the provisions, `None` when it may anywhere.
+/// Each rule kind asks for what its evaluation tests a position against; a rule not
+/// named here is taken to need every report of its kinds.
+fn interest(
+    prepared: &[Prepared],
+    by_kind: &[Vec<usize>; Event::KINDS],
+    foreign: u64,
+    sea: u64,
+) -> [Option<u64>; Event::KINDS] {
+    let mut table = [Some(0u64); Event::KINDS];
+    for (kind, provisions) in by_kind.iter().enumerate() {
+        for &p in provisions {
+            let p = &prepared[p];
+            let zones = match (p.rule, kind) {
+                (Rule::Withdrawal(_) | Rule::HazardRemoval(_), _) => Some(p.mask),
+                (Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_), Event::PERSONNEL) => Some(p.mask),
+                (Rule::IslandEvacuation(_) | Rule::GroundForces(_), _) => Some(foreign),
+                // Only a track can show a line crossed by people or vehicles (and any
+                // report with a track is kept whole).
+                (Rule::LineCrossing(_), Event::PERSONNEL | Event::VEHICLE) => Some(0),
+                (Rule::Airspace(r), _) => Some(p.mask | foreign | if r.other_side_waters { sea } else { 0 }),
+                _ => None,
+            };
+            table[kind] = table[kind].zip(zones).map(|(a, b)| a | b);
+        }
+    }
+    table
 }
 
 /// The first of a report's places inside the zones of `mask`.

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::report::Report;
+use super::batch::{Brief, Sorted};
 
 /// Reports this close in time (seconds) and space (metres), of the same kind, are
 /// taken to be of one incident.
@@ -42,12 +42,8 @@ pub struct Sighting {
 }
 
 impl Sighting {
-    pub fn of(report: &Report) -> Self {
-        let t = report.observed_at.start().timestamp();
-        match report.position.or_else(|| report.track.first().map(|f| f.position)) {
-            Some(p) => Self { t, lon: p.lon, lat: p.lat, kind: report.event.index() as u8 },
-            None => Self { t, lon: 0.0, lat: 0.0, kind: u8::MAX },
-        }
+    pub(crate) fn of(brief: &Brief) -> Self {
+        Self { t: brief.secs, lon: brief.lon, lat: brief.lat, kind: brief.kind }
     }
 
     fn placed(&self) -> bool {
@@ -141,21 +137,18 @@ pub struct Incidents {
 
 impl Incidents {
     /// The incident of report `index`, with its sources and their nationalities.
-    pub fn of(&self, reports: &[&Report], index: usize) -> Option<Incident> {
+    pub(crate) fn of(&self, reports: &Sorted, index: usize) -> Option<Incident> {
         let first = *self.root.get(index)? as usize;
-        reports.get(first)?;
+        if first >= reports.len() {
+            return None;
+        }
         let in_it: Vec<usize> = match self.members.get(&(first as u32)) {
             Some(list) => list.iter().map(|&i| i as usize).collect(),
             None => vec![first],
         };
-        let sources: BTreeSet<(&str, Option<&str>)> = in_it
-            .iter()
-            .map(|&i| (reports[i].reported_by.party.as_str(), reports[i].reported_by.team.as_deref()))
-            .collect();
-        let nationalities: BTreeSet<String> = in_it
-            .iter()
-            .flat_map(|&i| reports[i].reported_by.observers.iter().filter_map(|o| o.nationality.clone()))
-            .collect();
+        let sources: BTreeSet<u32> = in_it.iter().map(|&i| reports.source(i)).collect();
+        let nationalities: BTreeSet<String> =
+            in_it.iter().flat_map(|&i| reports.nationalities(i).map(str::to_owned)).collect();
         Some(Incident {
             first,
             reports: in_it,
@@ -204,6 +197,8 @@ fn near(a: &Sighting, b: &Sighting) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Report;
+    use crate::rules::batch::Batch;
 
     fn report(id: &str, time: &str, lon: f64) -> Report {
         let line = format!(
@@ -224,8 +219,12 @@ mod tests {
             // Within the hour of `c` but 3 km away: its own incident.
             report("e", "12:10", 127.034),
         ];
-        let refs: Vec<&Report> = reports.iter().collect();
-        let sightings: Vec<Sighting> = reports.iter().map(Sighting::of).collect();
+        let mut batch = Batch::default();
+        for report in reports {
+            batch.push_whole(report);
+        }
+        let refs = Sorted { batch: &batch, order: (0..5).collect() };
+        let sightings: Vec<Sighting> = batch.briefs.iter().map(Sighting::of).collect();
         let incidents = group(&sightings);
         let firsts: Vec<usize> = (0..refs.len()).map(|i| incidents.of(&refs, i).unwrap().first).collect();
         assert_eq!(firsts, [0, 0, 2, 2, 4]);

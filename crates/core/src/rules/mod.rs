@@ -1,12 +1,14 @@
 //! Compliance: reports in, findings out. Each finding cites the provision it breaks and
 //! the reports that show it; the same reports always give the same findings.
 
+pub mod batch;
 pub mod engine;
 pub mod finding;
 pub mod incidents;
 pub mod report;
 pub mod scan;
 
+pub use batch::Batch;
 pub use engine::Checker;
 pub use finding::Finding;
 pub use report::{Category, Direction, Event, Observed, Report, ReportError};

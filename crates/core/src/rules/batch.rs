@@ -1,0 +1,292 @@
+//! A batch of reports as the engine reads it: for every report a brief (when, where,
+//! what kind, who reported it, its id), and the whole report only for those a rule may
+//! need. Most reports from the ground (a patrol seen in its own side's rear) can break
+//! no provision; they still order the reports and join incidents, which is all the brief
+//! is for, and are never built into a whole [`Report`].
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{DateTime, FixedOffset};
+
+use super::report::Report;
+use super::scan::Time;
+
+/// No whole report kept.
+const NONE: u32 = u32::MAX;
+
+/// What the engine keeps of every report.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Brief {
+    /// Observed (start): seconds since 1970, nanoseconds, the offset written (seconds east).
+    pub secs: i64,
+    pub nanos: u32,
+    pub offset: i32,
+    /// Its position, or its track's first fix.
+    pub lon: f64,
+    pub lat: f64,
+    /// `Event::index`, or `u8::MAX` when the report has no place.
+    pub kind: u8,
+    /// The reporting party and team, interned.
+    pub source: u32,
+    /// The observers' nationalities (a sorted set), interned; 0 is none.
+    pub nationalities: u32,
+    /// Index of the whole report, or `NONE`.
+    pub whole: u32,
+}
+
+/// Reports read for checking. Built by [`super::Checker::read_line`] (or from whole
+/// reports by [`Batch::push_whole`]), checked by [`super::Checker::check_batch`].
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub(crate) briefs: Vec<Brief>,
+    /// Every report's id, one after another; `id_ends[i]` is where report i's ends.
+    ids: String,
+    id_ends: Vec<usize>,
+    pub(crate) wholes: Vec<Report>,
+    sources: Interner,
+    /// Sets of nationalities, each as its names, sorted, written by [`encode`].
+    nationalities: Interner,
+    /// Room to write a key in.
+    key: String,
+}
+
+/// Strings, each kept once and named by a number.
+#[derive(Debug, Default)]
+struct Interner {
+    names: Vec<Box<str>>,
+    numbers: HashMap<Box<str>, u32, BuildHasherDefault<BytesHasher>>,
+}
+
+impl Interner {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    fn name(&self, number: u32) -> &str {
+        self.names.get(number as usize).map_or("", |n| n)
+    }
+}
+
+/// FNV-1a over 8 bytes at a time: the interned names are short, and a lookup is made
+/// for every report. The maps are only looked up, so the hash cannot change a result.
+#[derive(Debug, Default, Clone, Copy)]
+struct BytesHasher(u64);
+
+impl Hasher for BytesHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            hash = (hash ^ word).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
+        }
+        for &b in chunks.remainder() {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+impl Batch {
+    /// Reports in the batch.
+    pub fn len(&self) -> usize {
+        self.briefs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.briefs.is_empty()
+    }
+
+    /// Reports kept whole (those a rule may need).
+    pub fn wholes(&self) -> usize {
+        self.wholes.len()
+    }
+
+    /// Add a report, kept whole.
+    pub fn push_whole(&mut self, report: Report) {
+        let start = report.observed_at.start();
+        let place = report.position.or_else(|| report.track.first().map(|f| f.position));
+        let nationalities: Vec<&str> =
+            report.reported_by.observers.iter().filter_map(|o| o.nationality.as_deref()).collect();
+        self.push(
+            &report.id,
+            Time { secs: start.timestamp(), offset: start.offset().local_minus_utc() },
+            start.timestamp_subsec_nanos(),
+            place.map(|p| (p.lon, p.lat)),
+            report.event.index(),
+            (&report.reported_by.party, report.reported_by.team.as_deref()),
+            &nationalities,
+            None,
+        );
+        let last = self.briefs.len() - 1;
+        self.briefs[last].whole = self.wholes.len() as u32;
+        self.wholes.push(report);
+    }
+
+    /// Add a report by its brief, with its whole report when given.
+    #[allow(clippy::too_many_arguments)] // a brief's parts
+    pub(crate) fn push(
+        &mut self,
+        id: &str,
+        start: Time,
+        nanos: u32,
+        place: Option<(f64, f64)>,
+        kind: usize,
+        (party, team): (&str, Option<&str>),
+        nationalities: &[&str],
+        whole: Option<Report>,
+    ) {
+        self.ids.push_str(id);
+        self.id_ends.push(self.ids.len());
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        encode(&mut key, party);
+        if let Some(team) = team {
+            encode(&mut key, team);
+        }
+        let source = self.sources.number(&key);
+        key.clear();
+        if nationalities.len() == 1 {
+            encode(&mut key, nationalities[0]);
+        } else if !nationalities.is_empty() {
+            let mut set = nationalities.to_vec();
+            set.sort_unstable();
+            set.dedup();
+            set.iter().for_each(|n| encode(&mut key, n));
+        }
+        let nationalities = self.nationalities.number(&key);
+        self.key = key;
+        let (lon, lat) = place.unwrap_or_default();
+        let whole = match whole {
+            Some(report) => {
+                self.wholes.push(report);
+                (self.wholes.len() - 1) as u32
+            }
+            None => NONE,
+        };
+        self.briefs.push(Brief {
+            secs: start.secs,
+            nanos,
+            offset: start.offset,
+            lon,
+            lat,
+            kind: if place.is_some() { kind as u8 } else { u8::MAX },
+            source,
+            nationalities,
+            whole,
+        });
+    }
+
+    /// Add the reports of `other` after these (for reading parts of a file on several
+    /// threads, in order).
+    pub fn append(&mut self, other: Batch) {
+        let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
+        let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
+        let (id_base, whole_base) = (self.ids.len(), self.wholes.len() as u32);
+        self.ids.push_str(&other.ids);
+        self.id_ends.extend(other.id_ends.iter().map(|e| e + id_base));
+        self.wholes.extend(other.wholes);
+        self.briefs.extend(other.briefs.into_iter().map(|b| Brief {
+            source: sources[b.source as usize],
+            nationalities: nationalities[b.nationalities as usize],
+            whole: if b.whole == NONE { NONE } else { b.whole + whole_base },
+            ..b
+        }));
+    }
+
+    /// Report `i`'s id.
+    pub(crate) fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        self.ids.get(start..self.id_ends[i]).unwrap_or_default()
+    }
+
+    /// Report `i`'s whole report, if kept.
+    pub(crate) fn whole(&self, i: usize) -> Option<&Report> {
+        self.wholes.get(self.briefs[i].whole as usize)
+    }
+
+    /// When report `i`'s event was observed (its earliest moment), with its offset.
+    pub(crate) fn start(&self, i: usize) -> DateTime<FixedOffset> {
+        let b = &self.briefs[i];
+        let utc = DateTime::from_timestamp(b.secs, b.nanos).unwrap_or_default();
+        utc.with_timezone(&FixedOffset::east_opt(b.offset).unwrap_or(*utc.fixed_offset().offset()))
+    }
+
+    /// Report `i`'s source (its party and team), as a number: equal for equal sources.
+    pub(crate) fn source(&self, i: usize) -> u32 {
+        self.briefs[i].source
+    }
+
+    /// Report `i`'s observers' nationalities.
+    pub(crate) fn nationalities(&self, i: usize) -> impl Iterator<Item = &str> {
+        decode(self.nationalities.name(self.briefs[i].nationalities))
+    }
+}
+
+/// Append `name` to `key` as its length in decimal, a colon, and itself, so that a list
+/// of names makes one key and no two lists the same.
+fn encode(key: &mut String, name: &str) {
+    let (mut digits, mut at, mut len) = ([0u8; 20], 20, name.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (len % 10) as u8;
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    key.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    key.push(':');
+    key.push_str(name);
+}
+
+/// The names [`encode`] wrote into `key`.
+fn decode(mut key: &str) -> impl Iterator<Item = &str> {
+    std::iter::from_fn(move || {
+        let (len, rest) = key.split_once(':')?;
+        let len: usize = len.parse().ok()?;
+        let name = rest.get(..len)?;
+        key = rest.get(len..)?;
+        Some(name)
+    })
+}
+
+/// A batch in the order the engine reads it: position `i` is the `i`-th report in time.
+#[derive(Debug)]
+pub(crate) struct Sorted<'b> {
+    pub batch: &'b Batch,
+    /// Position -> index in the batch.
+    pub order: Vec<u32>,
+}
+
+impl Sorted<'_> {
+    pub fn id(&self, i: usize) -> &str {
+        self.batch.id(self.order[i] as usize)
+    }
+
+    pub fn start(&self, i: usize) -> DateTime<FixedOffset> {
+        self.batch.start(self.order[i] as usize)
+    }
+
+    pub fn source(&self, i: usize) -> u32 {
+        self.batch.source(self.order[i] as usize)
+    }
+
+    pub fn nationalities(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.batch.nationalities(self.order[i] as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+}
