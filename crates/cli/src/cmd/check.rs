@@ -1,7 +1,7 @@
 //! `armistice check`: reports in, findings out.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -52,45 +52,54 @@ struct Rejected {
 }
 
 #[derive(Debug, Serialize)]
-struct FindingView {
-    id: String,
+struct FindingView<'a> {
+    id: &'a str,
     citation: String,
-    rule: String,
-    responsible: Option<String>,
-    reports: Vec<String>,
+    rule: &'a str,
+    responsible: Option<&'a str>,
+    reports: &'a [String],
     at: String,
     position: Option<[f64; 2]>,
-    zone: Option<String>,
-    reason: String,
-    incident: String,
+    zone: Option<&'a str>,
+    reason: &'a str,
+    incident: &'a str,
     sources: usize,
-    nationalities: Vec<String>,
+    nationalities: &'a [String],
 }
 
-impl From<&Finding> for FindingView {
-    fn from(f: &Finding) -> Self {
+impl<'a> From<&'a Finding> for FindingView<'a> {
+    fn from(f: &'a Finding) -> Self {
         Self {
-            id: f.id.clone(),
+            id: &f.id,
             citation: f.citation.to_string(),
-            rule: f.rule.to_owned(),
-            responsible: f.responsible.clone(),
-            reports: f.reports.clone(),
+            rule: f.rule,
+            responsible: f.responsible.as_deref(),
+            reports: &f.reports,
             at: f.at.to_rfc3339(),
             position: f.position.map(|p| [p.lon, p.lat]),
-            zone: f.zone.clone(),
-            reason: f.reason.clone(),
-            incident: f.incident.clone(),
+            zone: f.zone.as_deref(),
+            reason: &f.reason,
+            incident: &f.incident,
             sources: f.sources,
-            nationalities: f.nationalities.clone(),
+            nationalities: &f.nationalities,
         }
     }
 }
 
-#[derive(Debug, Serialize)]
-struct CheckView {
+/// The findings, as `--json` writes them: each made into its view as it is written.
+struct FindingsView<'a>(&'a [Finding]);
+
+impl Serialize for FindingsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(FindingView::from))
+    }
+}
+
+#[derive(Serialize)]
+struct CheckView<'a> {
     accepted: usize,
     rejected: Vec<Rejected>,
-    findings: Vec<FindingView>,
+    findings: FindingsView<'a>,
 }
 
 /// Bytes read at a time; the lines in them are parsed as one batch, split between the
@@ -116,9 +125,31 @@ fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch,
     }
 }
 
+/// Read the lines of `part` (the first numbered `first_line`; the last may lack its
+/// newline). Returns the number of lines.
+fn parse_lines(
+    part: &[u8],
+    first_line: usize,
+    checker: &Checker,
+    reports: &mut Batch,
+    rejected: &mut Vec<Rejected>,
+) -> usize {
+    let (mut start, mut count) = (0, 0);
+    for end in memchr::memchr_iter(b'\n', part) {
+        parse_line(first_line + count, &part[start..end], checker, reports, rejected);
+        count += 1;
+        start = end + 1;
+    }
+    if start < part.len() {
+        parse_line(first_line + count, &part[start..], checker, reports, rejected);
+        count += 1;
+    }
+    count
+}
+
 /// Parse the whole lines of `chunk` (the first numbered `first_line`) on `threads`
-/// threads, appending to `reports` and `rejected` in line order. Returns the number of
-/// lines.
+/// threads, each taking an equal run of whole lines, appending to `reports` and
+/// `rejected` in line order. Returns the number of lines.
 fn parse_chunk(
     chunk: &[u8],
     first_line: usize,
@@ -127,29 +158,39 @@ fn parse_chunk(
     reports: &mut Batch,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
-    if chunk.is_empty() {
-        return 0;
+    if threads <= 1 || chunk.len() < (1 << 20) {
+        return parse_lines(chunk, first_line, checker, reports, rejected);
     }
-    let lines: Vec<&[u8]> = chunk.strip_suffix(b"\n").unwrap_or(chunk).split(|&b| b == b'\n').collect();
-    let count = lines.len();
-    if threads <= 1 || count < 1024 {
-        for (n, line) in lines.iter().enumerate() {
-            parse_line(first_line + n, line, checker, reports, rejected);
+    // Cut the chunk after the first newline past each equal share.
+    let mut parts = Vec::with_capacity(threads);
+    let mut start = 0;
+    for k in 1..=threads {
+        let cut = if k == threads {
+            chunk.len()
+        } else {
+            let share = (chunk.len() * k / threads).max(start);
+            memchr::memchr(b'\n', &chunk[share..]).map_or(chunk.len(), |i| share + i + 1)
+        };
+        if cut > start {
+            parts.push(&chunk[start..cut]);
+            start = cut;
         }
-        return count;
     }
-    let per_thread = lines.len().div_ceil(threads);
-    let parts: Vec<(Batch, Vec<Rejected>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(per_thread)
-            .enumerate()
-            .map(|(k, part)| {
+    let mut first_lines = Vec::with_capacity(parts.len());
+    let mut line = first_line;
+    for part in &parts {
+        first_lines.push(line);
+        line += memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"));
+    }
+    let results: Vec<(Batch, Vec<Rejected>, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .zip(&first_lines)
+            .map(|(part, &first)| {
                 scope.spawn(move || {
                     let (mut ok, mut bad) = (Batch::default(), Vec::new());
-                    for (n, line) in part.iter().enumerate() {
-                        parse_line(first_line + k * per_thread + n, line, checker, &mut ok, &mut bad);
-                    }
-                    (ok, bad)
+                    let count = parse_lines(part, first, checker, &mut ok, &mut bad);
+                    (ok, bad, count)
                 })
             })
             .collect();
@@ -157,9 +198,11 @@ fn parse_chunk(
         // lines without a word.
         handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    for (ok, bad) in parts {
+    let mut count = 0;
+    for (ok, bad, lines) in results {
         reports.append(ok);
         rejected.extend(bad);
+        count += lines;
     }
     count
 }
@@ -220,16 +263,21 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let findings = checker.check_batch(&reports);
     let unusable = reports.is_empty() && !rejected.is_empty();
     if args.json {
-        let view =
-            CheckView { accepted: reports.len(), rejected, findings: findings.iter().map(FindingView::from).collect() };
-        println!("{}", serde_json::to_string_pretty(&view).context("writing JSON")?);
+        let view = CheckView { accepted: reports.len(), rejected, findings: FindingsView(&findings) };
+        let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
+        serde_json::to_writer_pretty(&mut out, &view).context("writing JSON")?;
+        writeln!(out).and_then(|()| out.flush()).context("writing JSON")?;
     } else {
         for r in &rejected {
             eprintln!("{source}:{}: rejected: {}", r.line, r.error);
         }
-        println!("{:<10} {:<20} {:<9} {:<26} {:<18} reason", "citation", "rule", "side", "time", "zone");
+        // Written through one buffer: a million findings are a million lines.
+        let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
+        writeln!(out, "{:<10} {:<20} {:<9} {:<26} {:<18} reason", "citation", "rule", "side", "time", "zone")
+            .context("writing findings")?;
         for f in &findings {
-            println!(
+            writeln!(
+                out,
                 "{:<10} {:<20} {:<9} {:<26} {:<18} {} [reports {}; {} source(s)]",
                 f.citation.to_string(),
                 f.rule,
@@ -239,8 +287,10 @@ pub fn run(args: CheckArgs) -> Result<Code> {
                 f.reason,
                 f.reports.join(", "),
                 f.sources
-            );
+            )
+            .context("writing findings")?;
         }
+        out.flush().context("writing findings")?;
         eprintln!(
             "{source}: {} report(s) accepted, {} rejected, {} finding(s)",
             reports.len(),

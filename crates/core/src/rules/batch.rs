@@ -210,9 +210,9 @@ impl Batch {
         self.ids.get(start..self.id_ends[i]).unwrap_or_default()
     }
 
-    /// Report `i`'s whole report, if kept.
-    pub(crate) fn whole(&self, i: usize) -> Option<&Report> {
-        self.wholes.get(self.briefs[i].whole as usize)
+    /// The index among the whole reports of a brief's report, if kept.
+    pub(crate) fn whole_of(&self, brief: &Brief) -> Option<usize> {
+        (brief.whole != NONE).then_some(brief.whole as usize)
     }
 
     /// When report `i`'s event was observed (its earliest moment), with its offset.

@@ -2,7 +2,7 @@
 //! typed rules. Reports are taken in order of observation (ties by id), so the findings
 //! never depend on the order reports arrived in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
@@ -10,7 +10,7 @@ use super::batch::{Batch, Sorted};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
-use super::scan::scan;
+use super::scan::{MAX_OBSERVERS, scan};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -56,17 +56,27 @@ struct State {
     day_materiel: BTreeMap<(Text, Text), Vec<usize>>,
     /// The incident of each report (in evaluation order).
     incidents: Incidents,
+    /// Incidents with findings (by first report): name, sources and nationalities.
+    summaries: HashMap<usize, Option<(String, usize, Vec<String>)>>,
 }
 
 impl State {
     /// Give the findings from `from` on that have none the incident of report `index`.
     /// (Day balances, closed while a later report is evaluated, attach their own first.)
-    fn attach(&self, reports: &Sorted, out: &mut [Finding], from: usize, index: usize) {
-        let Some(incident) = self.incidents.of(reports, index) else { return };
+    fn attach(&mut self, reports: &Sorted, out: &mut [Finding], from: usize, index: usize) {
+        let Some(first) = self.incidents.first(index) else { return };
+        // An incident's sources are counted once, however many findings it has.
+        let incidents = &self.incidents;
+        let summary = self.summaries.entry(first).or_insert_with(|| {
+            incidents.of(reports, index).map(|incident| {
+                (format!("incident-{}", reports.id(incident.first)), incident.sources, incident.nationalities)
+            })
+        });
+        let Some((name, sources, nationalities)) = summary else { return };
         for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
-            finding.incident = format!("incident-{}", reports.id(incident.first));
-            finding.sources = incident.sources;
-            finding.nationalities.clone_from(&incident.nationalities);
+            finding.incident.clone_from(name);
+            finding.sources = *sources;
+            finding.nationalities.clone_from(nationalities);
         }
     }
 }
@@ -96,7 +106,7 @@ pub struct Checker<'a> {
     /// break a provision (`None`: a report of that kind may break one anywhere). A
     /// report of the side and kind elsewhere, with no track, can break none, so it is
     /// read for its brief only (see [`Batch`]).
-    interest: Vec<[Option<u64>; Event::KINDS]>,
+    interest: Vec<[[Option<u64>; 3]; Event::KINDS]>,
 }
 
 /// A provision made ready for evaluation: the instant and the zones its rule names,
@@ -250,22 +260,24 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let place = s.position.or_else(|| s.track.first().map(|f| f.1));
-        let whole = self.needs_whole(s.kind, side, place, !s.track.is_empty());
-        let mut names = [""; 4];
+        let class = match s.kind {
+            Event::PERSONNEL => match s.category() {
+                Some(Category::Military) => MILITARY,
+                _ if s.armed == Some(true) => ARMED_CIVIL,
+                _ => CIVIL,
+            },
+            Event::VEHICLE if s.military != Some(true) => CIVIL,
+            Event::AIRCRAFT if s.military == Some(false) => CIVIL,
+            _ => MILITARY,
+        };
+        let whole = self.needs_whole(s.kind, class, side, place, !s.track.is_empty());
+        let mut names = [""; MAX_OBSERVERS];
         let mut count = 0;
-        for nationality in s.observers.iter().filter_map(|o| o.1) {
-            if let Some(slot) = names.get_mut(count) {
-                *slot = nationality;
-            }
+        for (slot, nationality) in names.iter_mut().zip(s.observers().iter().filter_map(|o| o.1)) {
+            *slot = nationality;
             count += 1;
         }
-        let more: Vec<&str>;
-        let nationalities = if count <= names.len() {
-            &names[..count]
-        } else {
-            more = s.observers.iter().filter_map(|o| o.1).collect();
-            &more[..]
-        };
+        let nationalities = &names[..count];
         batch.push(
             s.id,
             s.start(),
@@ -279,14 +291,21 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    /// Whether a report of `kind` by side `side` at `place` may break a provision (and
-    /// so must be kept whole).
-    fn needs_whole(&self, kind: usize, side: Option<usize>, place: Option<Position>, tracked: bool) -> bool {
+    /// Whether a report of `kind` and `class` by side `side` at `place` may break a
+    /// provision (and so must be kept whole).
+    fn needs_whole(
+        &self,
+        kind: usize,
+        class: usize,
+        side: Option<usize>,
+        place: Option<Position>,
+        tracked: bool,
+    ) -> bool {
         if self.by_kind[kind].is_empty() {
             return false;
         }
         let (Some(side), Some(place), false) = (side, place, tracked) else { return true };
-        match self.interest[side][kind] {
+        match self.interest[side][kind][class] {
             None => true,
             Some(mask) => {
                 let zone = self.atlas.zone_index(place.lon, place.lat);
@@ -452,14 +471,24 @@ impl<'a> Checker<'a> {
         });
         let sorted = Sorted { batch, order: order.iter().map(|&(.., i)| i).collect() };
         drop(order);
-        let sightings: Vec<Sighting> = sorted.order.iter().map(|&i| Sighting::of(&batch.briefs[i as usize])).collect();
+        // One pass over the briefs in time order: what grouping needs, and the positions
+        // of the whole reports (read apart from the rules, the scattered reads overlap).
+        let mut sightings = Vec::with_capacity(sorted.len());
+        let mut wholes = Vec::with_capacity(batch.wholes());
+        for (i, &index) in sorted.order.iter().enumerate() {
+            let brief = &batch.briefs[index as usize];
+            sightings.push(Sighting::of(brief));
+            if let Some(whole) = batch.whole_of(brief) {
+                wholes.push((i, whole));
+            }
+        }
         let incidents = incidents::group(&sightings);
         drop(sightings);
         let mut out = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();
-        for (i, &index) in sorted.order.iter().enumerate() {
-            let Some(report) = batch.whole(index as usize) else { continue };
+        for (i, whole) in wholes {
+            let report = &batch.wholes[whole];
             let applicable = &self.by_kind[report.event.index()];
             if applicable.is_empty() {
                 continue;
@@ -989,7 +1018,7 @@ impl<'a> Checker<'a> {
         side: &str,
         indices: &[usize],
         reports: &Sorted,
-        state: &State,
+        state: &mut State,
         out: &mut Vec<Finding>,
         reason: String,
     ) {
@@ -1010,31 +1039,49 @@ fn id_prefix(id: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-/// For one side (whose foreign territories are `foreign`), by kind: the zones in which a
-/// report at a position may break one of the provisions, `None` when it may anywhere.
-/// Each rule kind asks for what its evaluation tests a position against; a rule not
-/// named here is taken to need every report of its kinds.
+/// The classes of report [`interest`] tells apart: military (personnel of the military
+/// category, military vehicles and aircraft, and every report of another kind); armed
+/// people of another category; the rest.
+const MILITARY: usize = 0;
+const ARMED_CIVIL: usize = 1;
+const CIVIL: usize = 2;
+
+/// For one side (whose foreign territories are `foreign`), by kind and class: the zones
+/// in which a report at a position may break one of the provisions, `None` when it may
+/// anywhere. Each rule kind asks for what its evaluation tests a position against, for
+/// the reports it evaluates; a rule not named here is taken to need every report of its
+/// kinds.
 fn interest(
     prepared: &[Prepared],
     by_kind: &[Vec<usize>; Event::KINDS],
     foreign: u64,
     sea: u64,
-) -> [Option<u64>; Event::KINDS] {
-    let mut table = [Some(0u64); Event::KINDS];
+) -> [[Option<u64>; 3]; Event::KINDS] {
+    let mut table = [[Some(0u64); 3]; Event::KINDS];
     for (kind, provisions) in by_kind.iter().enumerate() {
         for &p in provisions {
             let p = &prepared[p];
+            let military_only = |zones: u64| [Some(zones), Some(0), Some(0)];
             let zones = match (p.rule, kind) {
-                (Rule::Withdrawal(_) | Rule::HazardRemoval(_), _) => Some(p.mask),
-                (Rule::HeadcountLimit(_) | Rule::ArmedPersonnel(_), Event::PERSONNEL) => Some(p.mask),
-                (Rule::IslandEvacuation(_) | Rule::GroundForces(_), _) => Some(foreign),
+                (Rule::Withdrawal(r), Event::PERSONNEL) if r.exempt.contains(&Role::Military) => [Some(0); 3],
+                (Rule::Withdrawal(_), Event::PERSONNEL | Event::VEHICLE) => military_only(p.mask),
+                (Rule::HazardRemoval(_), _) => [Some(p.mask); 3],
+                (Rule::HeadcountLimit(_), Event::PERSONNEL) => [Some(p.mask); 3],
+                (Rule::ArmedPersonnel(_), Event::PERSONNEL) => [Some(0), Some(p.mask), Some(0)],
+                (Rule::IslandEvacuation(_) | Rule::GroundForces(_), Event::PERSONNEL | Event::VEHICLE) => {
+                    military_only(foreign)
+                }
                 // Only a track can show a line crossed by people or vehicles (and any
                 // report with a track is kept whole).
-                (Rule::LineCrossing(_), Event::PERSONNEL | Event::VEHICLE) => Some(0),
-                (Rule::Airspace(r), _) => Some(p.mask | foreign | if r.other_side_waters { sea } else { 0 }),
-                _ => None,
+                (Rule::LineCrossing(_), Event::PERSONNEL | Event::VEHICLE) => [Some(0); 3],
+                (Rule::Airspace(r), Event::AIRCRAFT) => {
+                    military_only(p.mask | foreign | if r.other_side_waters { sea } else { 0 })
+                }
+                _ => [None; 3],
             };
-            table[kind] = table[kind].zip(zones).map(|(a, b)| a | b);
+            for (slot, zones) in table[kind].iter_mut().zip(zones) {
+                *slot = slot.zip(zones).map(|(a, b)| a | b);
+            }
         }
     }
     table
@@ -1054,14 +1101,19 @@ fn track_points(report: &Report) -> Vec<TrackPoint> {
 /// their reports: the earliest report's time, place and reason stand for it.
 fn merge_corroborated(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut by_key: BTreeMap<(String, &'static str, String), usize> = BTreeMap::new();
+    // Only looked up, never iterated: a hash map cannot change the result.
+    let mut by_key: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    let mut sets: HashMap<usize, std::collections::HashSet<String>> = HashMap::new();
     for finding in findings {
         let key = (finding.citation.to_string(), finding.rule, finding.incident.clone());
         match by_key.get(&key) {
             Some(&k) if !finding.incident.is_empty() => {
+                // The reports already listed, as a set (an incident seen by many reports
+                // can gather many findings: no list is searched per report).
                 let kept = &mut merged[k];
+                let listed = sets.entry(k).or_insert_with(|| kept.reports.iter().cloned().collect());
                 for report in finding.reports {
-                    if !kept.reports.contains(&report) {
+                    if listed.insert(report.clone()) {
                         kept.reports.push(report);
                     }
                 }

@@ -136,6 +136,11 @@ pub struct Incidents {
 }
 
 impl Incidents {
+    /// The first report of report `index`'s incident.
+    pub fn first(&self, index: usize) -> Option<usize> {
+        self.root.get(index).map(|&r| r as usize)
+    }
+
     /// The incident of report `index`, with its sources and their nationalities.
     pub(crate) fn of(&self, reports: &Sorted, index: usize) -> Option<Incident> {
         let first = *self.root.get(index)? as usize;

@@ -19,8 +19,10 @@ pub struct Scanned<'a> {
     pub id: &'a str,
     pub party: &'a str,
     pub team: Option<&'a str>,
-    /// (name, nationality) of each observer.
-    pub observers: Vec<(&'a str, Option<&'a str>)>,
+    /// (name, nationality) of each observer, held in place (a report with more than
+    /// [`MAX_OBSERVERS`] takes the careful path).
+    observers: [(&'a str, Option<&'a str>); MAX_OBSERVERS],
+    observer_count: usize,
     /// Observed: an instant, or the start and end of a window.
     pub observed: Option<(Time, Option<Time>)>,
     time_precision: Option<&'a str>,
@@ -38,10 +40,10 @@ pub struct Scanned<'a> {
     pub side: Option<&'a str>,
     count: Option<u32>,
     category: Option<&'a str>,
-    armed: Option<bool>,
+    pub armed: Option<bool>,
     unit: Option<&'a str>,
     authorization: Option<&'a str>,
-    military: Option<bool>,
+    pub military: Option<bool>,
     vehicle_type: Option<&'a str>,
     act: Option<&'a str>,
     origin: Option<Position>,
@@ -181,6 +183,9 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// The fields every report must carry.
+const ENVELOPE_REQUIRED: u64 = bits(&["id", "reported_by", "observed_at", "received_at", "kind"]);
+
 /// Each kind's event fields: those it may carry, and those it must.
 const KIND_FIELDS: [(u64, u64); Event::KINDS] = [
     (bits(&["side", "count", "category", "armed", "unit", "authorization"]), bits(&["side", "count", "category"])),
@@ -266,7 +271,8 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
                                     };
                                     (fields & bit == 0).then(|| fields |= bit)
                                 })?;
-                                s.observers.push((name?, nationality));
+                                *s.observers.get_mut(s.observer_count)? = (name?, nationality);
+                                s.observer_count += 1;
                                 Some(())
                             })?;
                             4
@@ -383,10 +389,9 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
     })?;
     c.end()?;
     s.kind = kind?;
-    let envelope_required = bits(&["id", "reported_by", "observed_at", "received_at", "kind"]);
     let (allowed, required) = KIND_FIELDS[s.kind];
     let event = seen >> EVENT_BIT << EVENT_BIT;
-    if seen & envelope_required != envelope_required || event & !allowed != 0 || seen & required != required {
+    if seen & ENVELOPE_REQUIRED != ENVELOPE_REQUIRED || event & !allowed != 0 || seen & required != required {
         return None;
     }
     if matches!(s.kind, Event::PERSONNEL | Event::CROSSING | Event::ZONE_ENTRY) {
@@ -424,7 +429,15 @@ fn category_of(name: &str) -> Option<Category> {
     })
 }
 
-impl Scanned<'_> {
+/// Observers a report read by the fast reader can name.
+pub const MAX_OBSERVERS: usize = 4;
+
+impl<'a> Scanned<'a> {
+    /// (name, nationality) of each observer.
+    pub fn observers(&self) -> &[(&'a str, Option<&'a str>)] {
+        &self.observers[..self.observer_count]
+    }
+
     /// When the event was observed (its earliest moment).
     pub fn start(&self) -> Time {
         self.observed.map(|o| o.0).unwrap_or_default()
@@ -522,7 +535,7 @@ impl Scanned<'_> {
                 party: self.party.into(),
                 team: text(self.team),
                 observers: self
-                    .observers
+                    .observers()
                     .iter()
                     .map(|&(name, nationality)| Observer { name: name.to_owned(), nationality: string(nationality) })
                     .collect(),
