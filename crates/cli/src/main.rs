@@ -9,6 +9,11 @@ mod source;
 
 use clap::Parser;
 
+/// mimalloc, not the system allocator: `check` makes millions of small allocations
+/// reading reports (see ARCHITECTURE.md and BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     quiet_on_closed_pipe();
     let cli = cmd::Cli::parse();

@@ -7,7 +7,7 @@
 
 use armistice_core::agreement::{builtin, load};
 use armistice_core::geo::Atlas;
-use armistice_core::rules::{Checker, Report};
+use armistice_core::rules::{Batch, Checker, Report};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Point reports of personnel and vehicles over the peninsula through August 1953, from
@@ -50,6 +50,19 @@ fn check(c: &mut Criterion) {
     group.bench_function("check_point_reports", |b| {
         b.iter(|| Checker::new(&agreement, &atlas).check(&reports).len());
     });
+    // What `armistice check` does: lines read into a batch (briefs, whole reports only
+    // where a rule may need them), then the engine over the batch.
+    let checker = Checker::new(&agreement, &atlas);
+    let read = || {
+        let mut batch = Batch::default();
+        for line in &text {
+            checker.read_line(&mut batch, line).expect("a generated report parses");
+        }
+        batch
+    };
+    group.bench_function("read_lines_into_batch", |b| b.iter(|| read().len()));
+    let batch = read();
+    group.bench_function("check_batch", |b| b.iter(|| checker.check_batch(&batch).len()));
     group.finish();
 }
 

@@ -225,7 +225,10 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let progress = Progress::bytes(size, "reading reports");
     let mut reader = progress.wrap_read(reader);
     let checker = Checker::new(&agreement, &atlas);
-    let mut reports = Batch::default();
+    // Room for about as many reports as a file of this size holds (report lines run to
+    // some 300-400 bytes).
+    let expected = size.map_or(0, |s| (s / 300) as usize);
+    let mut reports = Batch::with_capacity(expected, expected * 16);
     let mut rejected = Vec::new();
     // The buffer is filled, its whole lines parsed, and a line cut by the end of the
     // buffer moved to its start to be completed by the next read.

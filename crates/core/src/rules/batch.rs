@@ -98,6 +98,18 @@ impl Hasher for BytesHasher {
 }
 
 impl Batch {
+    /// A batch with room for about `reports` reports of ids about `id_bytes` long in all,
+    /// so that its lists are seldom copied to grow (room never written takes no memory).
+    pub fn with_capacity(reports: usize, id_bytes: usize) -> Self {
+        Self {
+            briefs: Vec::with_capacity(reports),
+            ids: String::with_capacity(id_bytes),
+            id_ends: Vec::with_capacity(reports),
+            wholes: Vec::with_capacity(reports / 2),
+            ..Self::default()
+        }
+    }
+
     /// Reports in the batch.
     pub fn len(&self) -> usize {
         self.briefs.len()
