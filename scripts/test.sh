@@ -37,6 +37,13 @@ step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
 
+step "the fast report reader agrees with the careful one on 50,000 generated reports"
+reports="$(mktemp --suffix=.ndjson)"
+python3 scripts/gen-reports.py "$reports" 50000 --seed 7 >/dev/null
+ARMISTICE_SCAN_FILE="$reports" cargo test --release -p armistice-core --test rules scan_agrees_on_a_file \
+  -- --ignored --nocapture 2>&1 | grep -E "lines read by the fast reader|test result"
+rm -f "$reports"
+
 step "point location agrees with shapely (1,000,000 points x 2)"
 scripts/check-locate-vs-shapely.sh
 

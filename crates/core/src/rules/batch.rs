@@ -234,14 +234,9 @@ impl Batch {
         utc.with_timezone(&FixedOffset::east_opt(b.offset).unwrap_or(*utc.fixed_offset().offset()))
     }
 
-    /// Report `i`'s source (its party and team), as a number: equal for equal sources.
-    pub(crate) fn source(&self, i: usize) -> u32 {
-        self.briefs[i].source
-    }
-
-    /// Report `i`'s observers' nationalities.
-    pub(crate) fn nationalities(&self, i: usize) -> impl Iterator<Item = &str> {
-        decode(self.nationalities.name(self.briefs[i].nationalities))
+    /// The nationalities of a set named by [`Sorted::nationality_set`].
+    pub(crate) fn set_names(&self, set: u32) -> impl Iterator<Item = &str> {
+        decode(self.nationalities.name(set))
     }
 }
 
@@ -290,12 +285,15 @@ impl Sorted<'_> {
         self.batch.start(self.order[i] as usize)
     }
 
+    /// Report `i`'s source (its party and team), as a number: equal for equal sources.
     pub fn source(&self, i: usize) -> u32 {
-        self.batch.source(self.order[i] as usize)
+        self.batch.briefs[self.order[i] as usize].source
     }
 
-    pub fn nationalities(&self, i: usize) -> impl Iterator<Item = &str> {
-        self.batch.nationalities(self.order[i] as usize)
+    /// The set of report `i`'s observers' nationalities, as a number: equal for equal
+    /// sets (its names by [`Batch::set_names`]).
+    pub fn nationality_set(&self, i: usize) -> u32 {
+        self.batch.briefs[self.order[i] as usize].nationalities
     }
 
     pub fn len(&self) -> usize {

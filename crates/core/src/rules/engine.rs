@@ -461,16 +461,7 @@ impl<'a> Checker<'a> {
     /// Check a batch of reports (see [`Checker::read_line`]); return the findings in order
     /// of time, then citation.
     pub fn check_batch(&self, batch: &Batch) -> Vec<Finding> {
-        // Order by observation time (as whole seconds and nanoseconds, cheaper to compare
-        // than dates with offsets), ties by id: its first 16 bytes as a number first, the
-        // whole id only when those are equal.
-        let mut order: Vec<(i64, u32, u128, u32)> =
-            batch.briefs.iter().enumerate().map(|(i, b)| (b.secs, b.nanos, id_prefix(batch.id(i)), i as u32)).collect();
-        order.sort_unstable_by(|a, b| {
-            (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| batch.id(a.3 as usize).cmp(batch.id(b.3 as usize)))
-        });
-        let sorted = Sorted { batch, order: order.iter().map(|&(.., i)| i).collect() };
-        drop(order);
+        let sorted = Sorted { batch, order: time_order(batch) };
         // One pass over the briefs in time order: what grouping needs, and the positions
         // of the whole reports (read apart from the rules, the scattered reads overlap).
         let mut sightings = Vec::with_capacity(sorted.len());
@@ -1030,6 +1021,71 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The batch's reports in order of observation time (seconds, then nanoseconds), ties by
+/// id. Times as one number each (seconds from the earliest, then nanoseconds) are put in
+/// order by a radix sort, a byte at a time, skipping bytes all times share; runs of one
+/// time are then ordered by id. A batch whose times span more than five centuries is
+/// sorted by comparison instead.
+fn time_order(batch: &Batch) -> Vec<u32> {
+    let briefs = &batch.briefs;
+    let by_id = |a: &u32, b: &u32| {
+        let (a, b) = (batch.id(*a as usize), batch.id(*b as usize));
+        id_prefix(a).cmp(&id_prefix(b)).then_with(|| a.cmp(b))
+    };
+    let first = briefs.iter().map(|b| b.secs).min().unwrap_or(0);
+    let span = briefs.iter().map(|b| b.secs).max().unwrap_or(0).saturating_sub(first);
+    if span >= 1 << 33 {
+        let mut order: Vec<u32> = (0..briefs.len() as u32).collect();
+        order.sort_unstable_by(|a, b| {
+            let (x, y) = (&briefs[*a as usize], &briefs[*b as usize]);
+            (x.secs, x.nanos).cmp(&(y.secs, y.nanos)).then_with(|| by_id(a, b))
+        });
+        return order;
+    }
+    // Nanoseconds take 30 bits (under 2^30), seconds from the earliest the 34 above.
+    let mut keyed: Vec<(u64, u32)> = briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (((b.secs - first) as u64) << 30 | u64::from(b.nanos), i as u32))
+        .collect();
+    let mut spare = vec![(0u64, 0u32); keyed.len()];
+    for shift in (0..64).step_by(8) {
+        let mut counts = [0usize; 256];
+        for &(key, _) in &keyed {
+            counts[(key >> shift) as u8 as usize] += 1;
+        }
+        if counts.contains(&keyed.len()) {
+            continue;
+        }
+        let mut at = 0;
+        for count in &mut counts {
+            (*count, at) = (at, at + *count);
+        }
+        for &item in &keyed {
+            let slot = &mut counts[(item.0 >> shift) as u8 as usize];
+            spare[*slot] = item;
+            *slot += 1;
+        }
+        std::mem::swap(&mut keyed, &mut spare);
+    }
+    drop(spare);
+    // Runs of one time, ordered by id: the first 16 bytes as a number (one read of a
+    // list in memory order), the whole id only when those are equal.
+    let prefixes: Vec<u128> = (0..briefs.len()).map(|i| id_prefix(batch.id(i))).collect();
+    let mut order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+    let mut start = 0;
+    while start < keyed.len() {
+        let key = keyed[start].0;
+        let end = start + keyed[start..].iter().take_while(|k| k.0 == key).count();
+        if end - start > 1 {
+            order[start..end]
+                .sort_unstable_by(|a, b| prefixes[*a as usize].cmp(&prefixes[*b as usize]).then_with(|| by_id(a, b)));
+        }
+        start = end;
+    }
+    order
+}
+
 /// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
 /// does whenever it differs.
 fn id_prefix(id: &str) -> u128 {
@@ -1167,5 +1223,45 @@ fn direction_words(direction: Direction) -> &'static str {
     match direction {
         Direction::In => "in",
         Direction::Out => "out",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::scan::Time;
+
+    /// The radix order is the order of (seconds, nanoseconds, id), for times with and
+    /// without fractions, shared seconds, equal times and ids sharing 16-byte prefixes.
+    #[test]
+    fn time_order_is_time_then_id() {
+        let mut batch = Batch::default();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..5000 {
+            let secs = -1_000_000_000 + (next() % 4000) as i64 * 977;
+            let nanos = if i % 3 == 0 { (next() % 4) as u32 * 250_000_000 } else { 0 };
+            let id = format!("report-with-a-long-shared-prefix-{}", next() % 700);
+            let id = if i % 5 == 0 { format!("{}", next() % 90) } else { id };
+            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
+        }
+        let order = time_order(&batch);
+        let key = |i: u32| {
+            let b = &batch.briefs[i as usize];
+            (b.secs, b.nanos, batch.id(i as usize).to_owned())
+        };
+        let mut expected: Vec<u32> = (0..batch.len() as u32).collect();
+        expected.sort_by_key(|&i| key(i));
+        let ours: Vec<_> = order.iter().map(|&i| key(i)).collect();
+        let theirs: Vec<_> = expected.iter().map(|&i| key(i)).collect();
+        assert_eq!(ours, theirs);
+        let mut seen = order.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..batch.len() as u32).collect::<Vec<_>>(), "each report once");
     }
 }

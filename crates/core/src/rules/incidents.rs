@@ -151,14 +151,20 @@ impl Incidents {
             Some(list) => list.iter().map(|&i| i as usize).collect(),
             None => vec![first],
         };
-        let sources: BTreeSet<u32> = in_it.iter().map(|&i| reports.source(i)).collect();
-        let nationalities: BTreeSet<String> =
-            in_it.iter().flat_map(|&i| reports.nationalities(i).map(str::to_owned)).collect();
+        // Sources and sets of nationalities are numbers in the batch: count and gather
+        // the distinct ones, and only then read the names.
+        let mut sources: Vec<u32> = in_it.iter().map(|&i| reports.source(i)).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let mut sets: Vec<u32> = in_it.iter().map(|&i| reports.nationality_set(i)).collect();
+        sets.sort_unstable();
+        sets.dedup();
+        let nationalities: BTreeSet<&str> = sets.iter().flat_map(|&set| reports.batch.set_names(set)).collect();
         Some(Incident {
             first,
-            reports: in_it,
             sources: sources.len(),
-            nationalities: nationalities.into_iter().collect(),
+            nationalities: nationalities.into_iter().map(str::to_owned).collect(),
+            reports: in_it,
         })
     }
 }

@@ -886,29 +886,4 @@ mod tests {
             assert!(c.f64().is_none() || c.end().is_none(), "{text}");
         }
     }
-
-    /// Every line of the file named by `ARMISTICE_SCAN_FILE` (e.g. one written by
-    /// scripts/gen-reports.py): how many the fast reader takes, and that each it takes
-    /// is the careful reader's report. Run by hand: `cargo test --release -p
-    /// armistice-core scan_agrees_on_a_file -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "needs a file named by ARMISTICE_SCAN_FILE"]
-    fn scan_agrees_on_a_file() {
-        let path = std::env::var("ARMISTICE_SCAN_FILE").expect("ARMISTICE_SCAN_FILE");
-        let text = std::fs::read_to_string(path).unwrap();
-        let (mut fast, mut all) = (0, 0);
-        for line in text.lines() {
-            all += 1;
-            if let Some(s) = scan(line) {
-                fast += 1;
-                let careful = Report::parse_careful(line).unwrap();
-                assert_eq!(s.to_report(), careful, "{line}");
-                // Offsets too (times compare as instants).
-                assert_eq!(s.to_report().to_json(), careful.to_json(), "{line}");
-            } else if all - fast < 10 {
-                println!("careful: {line}");
-            }
-        }
-        println!("{fast} of {all} lines read by the fast reader");
-    }
 }
