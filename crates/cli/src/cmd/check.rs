@@ -108,7 +108,7 @@ const CHUNK: usize = 8 << 20;
 
 /// Read one line (1-based number `line`) into `reports` (checked for the agreement's
 /// names: a misspelt side would match no rule) or `rejected`.
-fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch, rejected: &mut Vec<Rejected>) {
+fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch<'_>, rejected: &mut Vec<Rejected>) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -131,7 +131,7 @@ fn parse_lines(
     part: &[u8],
     first_line: usize,
     checker: &Checker,
-    reports: &mut Batch,
+    reports: &mut Batch<'_>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     let (mut start, mut count) = (0, 0);
@@ -155,7 +155,7 @@ fn parse_chunk(
     first_line: usize,
     threads: usize,
     checker: &Checker,
-    reports: &mut Batch,
+    reports: &mut Batch<'_>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     if threads <= 1 || chunk.len() < (1 << 20) {
@@ -182,7 +182,7 @@ fn parse_chunk(
         first_lines.push(line);
         line += memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"));
     }
-    let results: Vec<(Batch, Vec<Rejected>, usize)> = std::thread::scope(|scope| {
+    let results: Vec<(Batch<'_>, Vec<Rejected>, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .iter()
             .zip(&first_lines)

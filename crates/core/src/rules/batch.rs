@@ -4,6 +4,7 @@
 //! no provision; they still order the reports and join incidents, which is all the brief
 //! is for, and are never built into a whole [`Report`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -38,12 +39,13 @@ pub(crate) struct Brief {
 /// Reports read for checking. Built by [`super::Checker::read_line`] (or from whole
 /// reports by [`Batch::push_whole`]), checked by [`super::Checker::check_batch`].
 #[derive(Debug, Default)]
-pub struct Batch {
+pub struct Batch<'r> {
     pub(crate) briefs: Vec<Brief>,
     /// Every report's id, one after another; `id_ends[i]` is where report i's ends.
     ids: String,
     id_ends: Vec<usize>,
-    pub(crate) wholes: Vec<Report>,
+    /// Whole reports: owned when read from lines, borrowed when the caller has them.
+    pub(crate) wholes: Vec<Cow<'r, Report>>,
     sources: Interner,
     /// Sets of nationalities, each as its names, sorted, written by [`encode`].
     nationalities: Interner,
@@ -97,7 +99,7 @@ impl Hasher for BytesHasher {
     }
 }
 
-impl Batch {
+impl<'r> Batch<'r> {
     /// A batch with room for about `reports` reports of ids about `id_bytes` long in all,
     /// so that its lists are seldom copied to grow (room never written takes no memory).
     pub fn with_capacity(reports: usize, id_bytes: usize) -> Self {
@@ -126,6 +128,15 @@ impl Batch {
 
     /// Add a report, kept whole.
     pub fn push_whole(&mut self, report: Report) {
+        self.push_cow(Cow::Owned(report));
+    }
+
+    /// Add a report the caller keeps, kept whole (not copied).
+    pub fn push_borrowed(&mut self, report: &'r Report) {
+        self.push_cow(Cow::Borrowed(report));
+    }
+
+    fn push_cow(&mut self, report: Cow<'r, Report>) {
         let start = report.observed_at.start();
         let place = report.position.or_else(|| report.track.first().map(|f| f.position));
         let nationalities: Vec<&str> =
@@ -181,7 +192,7 @@ impl Batch {
         let (lon, lat) = place.unwrap_or_default();
         let whole = match whole {
             Some(report) => {
-                self.wholes.push(report);
+                self.wholes.push(Cow::Owned(report));
                 (self.wholes.len() - 1) as u32
             }
             None => NONE,
@@ -201,7 +212,7 @@ impl Batch {
 
     /// Add the reports of `other` after these (for reading parts of a file on several
     /// threads, in order).
-    pub fn append(&mut self, other: Batch) {
+    pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
         let (id_base, whole_base) = (self.ids.len(), self.wholes.len() as u32);
@@ -271,7 +282,7 @@ fn decode(mut key: &str) -> impl Iterator<Item = &str> {
 /// A batch in the order the engine reads it: position `i` is the `i`-th report in time.
 #[derive(Debug)]
 pub(crate) struct Sorted<'b> {
-    pub batch: &'b Batch,
+    pub batch: &'b Batch<'b>,
     /// Position -> index in the batch.
     pub order: Vec<u32>,
 }

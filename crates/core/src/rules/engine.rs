@@ -453,7 +453,7 @@ impl<'a> Checker<'a> {
     pub fn check(&self, reports: &[Report]) -> Vec<Finding> {
         let mut batch = Batch::default();
         for report in reports {
-            batch.push_whole(report.clone());
+            batch.push_borrowed(report);
         }
         self.check_batch(&batch)
     }
@@ -1026,7 +1026,7 @@ impl<'a> Checker<'a> {
 /// order by a radix sort, a byte at a time, skipping bytes all times share; runs of one
 /// time are then ordered by id. A batch whose times span more than five centuries is
 /// sorted by comparison instead.
-fn time_order(batch: &Batch) -> Vec<u32> {
+fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let briefs = &batch.briefs;
     let by_id = |a: &u32, b: &u32| {
         let (a, b) = (batch.id(*a as usize), batch.id(*b as usize));
