@@ -241,8 +241,7 @@ impl<'r> Batch<'r> {
     /// When report `i`'s event was observed (its earliest moment), with its offset.
     pub(crate) fn start(&self, i: usize) -> DateTime<FixedOffset> {
         let b = &self.briefs[i];
-        let utc = DateTime::from_timestamp(b.secs, b.nanos).unwrap_or_default();
-        utc.with_timezone(&FixedOffset::east_opt(b.offset).unwrap_or(*utc.fixed_offset().offset()))
+        Time { secs: b.secs, offset: b.offset }.with_nanos(b.nanos)
     }
 
     /// The nationalities of a set named by [`Sorted::nationality_set`].

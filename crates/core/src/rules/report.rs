@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use super::scan::{ENVELOPE_END, FIELDS};
 use crate::agreement::{Position, Timestamp};
 
 /// Short text held inline (up to 24 bytes, no allocation): ids, side, party, team and
@@ -371,22 +372,6 @@ impl Envelope {
     }
 }
 
-const ENVELOPE_FIELDS: [&str; 13] = [
-    "id",
-    "reported_by",
-    "observed_at",
-    "time_precision",
-    "received_at",
-    "position",
-    "track",
-    "location_precision_m",
-    "alleged_responsible",
-    "assessed_responsible",
-    "evidence",
-    "notes",
-    "$schema",
-];
-
 /// The checks a report's fields must pass beyond their types, shared by the careful
 /// reader and the fast one ([`super::scan`]).
 #[allow(clippy::too_many_arguments)] // the fields checked, from either reader's struct
@@ -497,7 +482,7 @@ impl Report {
             if key == "$schema" {
                 continue;
             }
-            if ENVELOPE_FIELDS.contains(&key.as_str()) {
+            if FIELDS[..ENVELOPE_END].contains(&key.as_str()) {
                 envelope.insert(key, value);
             } else {
                 event.insert(key, value);

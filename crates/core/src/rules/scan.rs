@@ -62,8 +62,9 @@ pub struct Scanned<'a> {
     wounded: Option<Estimate>,
 }
 
-/// The top-level fields, one bit each (a field given twice makes the reader give up).
-const FIELDS: [&str; 37] = [
+/// The top-level fields, one bit each (a field given twice makes the reader give up);
+/// the first [`ENVELOPE_END`] are the envelope's, which every kind of report may carry.
+pub(crate) const FIELDS: [&str; 37] = [
     "id",
     "reported_by",
     "observed_at",
@@ -103,6 +104,11 @@ const FIELDS: [&str; 37] = [
     "killed",
     "wounded",
 ];
+
+/// A key's place in a short list of keys, for [`Cursor::record`].
+fn keys<'k>(names: &'k [&'k str]) -> impl Fn(&str) -> Option<usize> + 'k {
+    move |key| names.iter().position(|name| *name == key)
+}
 
 /// A top-level field's bit (its place in [`FIELDS`]).
 fn field_bit(key: &str) -> Option<usize> {
@@ -147,6 +153,9 @@ fn field_bit(key: &str) -> Option<usize> {
         _ => return None,
     })
 }
+
+/// The envelope's fields are `FIELDS[..ENVELOPE_END]`.
+pub(crate) const ENVELOPE_END: usize = 12;
 
 /// The first event field's bit.
 const EVENT_BIT: u32 = 14;
@@ -232,54 +241,27 @@ const POW10: [f64; 23] = [
 pub fn scan(line: &str) -> Option<Scanned<'_>> {
     let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
     let mut s = Scanned::default();
-    let mut seen = 0u64;
     let mut kind = None;
-    c.object(|c, key| {
-        let bit = field_bit(key)?;
-        if seen & (1 << bit) != 0 {
-            return None;
-        }
-        seen |= 1 << bit;
+    let seen = c.record(field_bit, |c, bit| {
         match bit {
             0 => s.id = c.string()?,
             1 => {
-                let mut fields = 0u8;
-                c.object(|c, key| {
-                    let bit = match key {
-                        "party" => {
-                            s.party = c.string()?;
-                            1
-                        }
-                        "team" => {
-                            s.team = Some(c.string()?);
-                            2
-                        }
-                        "observers" => {
-                            c.array(|c| {
-                                let (mut name, mut nationality, mut fields) = (None, None, 0u8);
-                                c.object(|c, key| {
-                                    let bit = match key {
-                                        "name" => {
-                                            name = Some(c.string()?);
-                                            1
-                                        }
-                                        "nationality" => {
-                                            nationality = Some(c.string()?);
-                                            2
-                                        }
-                                        _ => return None,
-                                    };
-                                    (fields & bit == 0).then(|| fields |= bit)
-                                })?;
-                                *s.observers.get_mut(s.observer_count)? = (name?, nationality);
-                                s.observer_count += 1;
+                let fields = c.record(keys(&["party", "team", "observers"]), |c, field| {
+                    match field {
+                        0 => s.party = c.string()?,
+                        1 => s.team = Some(c.string()?),
+                        _ => c.array(|c| {
+                            let mut texts = [None; 2];
+                            c.record(keys(&["name", "nationality"]), |c, k| {
+                                texts[k] = Some(c.string()?);
                                 Some(())
                             })?;
-                            4
-                        }
-                        _ => return None,
-                    };
-                    (fields & bit == 0).then(|| fields |= bit)
+                            *s.observers.get_mut(s.observer_count)? = (texts[0]?, texts[1]);
+                            s.observer_count += 1;
+                            Some(())
+                        })?,
+                    }
+                    Some(())
                 })?;
                 if fields & 1 == 0 {
                     return None;
@@ -289,20 +271,12 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
                 s.observed = Some(match c.peek()? {
                     b'"' => (c.time()?, None),
                     b'{' => {
-                        let (mut from, mut to) = (None, None);
-                        c.object(|c, key| {
-                            let slot = match key {
-                                "from" => &mut from,
-                                "to" => &mut to,
-                                _ => return None,
-                            };
-                            if slot.is_some() {
-                                return None;
-                            }
-                            *slot = Some(c.time()?);
+                        let mut times = [None; 2];
+                        c.record(keys(&["from", "to"]), |c, k| {
+                            times[k] = Some(c.time()?);
                             Some(())
                         })?;
-                        (from?, Some(to?))
+                        (times[0]?, Some(times[1]?))
                     }
                     _ => return None,
                 });
@@ -312,16 +286,13 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             5 => s.position = Some(c.position()?),
             6 => c.array(|c| {
                 let (mut at, mut position) = (None, None);
-                c.object(|c, key| match key {
-                    "at" if at.is_none() => {
+                c.record(keys(&["at", "position"]), |c, k| {
+                    if k == 0 {
                         at = Some(c.time()?);
-                        Some(())
-                    }
-                    "position" if position.is_none() => {
+                    } else {
                         position = Some(c.position()?);
-                        Some(())
                     }
-                    _ => None,
+                    Some(())
                 })?;
                 s.track.push((at?, position?));
                 Some(())
@@ -330,19 +301,12 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             8 => s.alleged = Some(c.string()?),
             9 => s.assessed = Some(c.string()?),
             10 => c.array(|c| {
-                let (mut sha256, mut name) = (None, None);
-                c.object(|c, key| match key {
-                    "sha256" if sha256.is_none() => {
-                        sha256 = Some(c.string()?);
-                        Some(())
-                    }
-                    "name" if name.is_none() => {
-                        name = Some(c.string()?);
-                        Some(())
-                    }
-                    _ => None,
+                let mut texts = [None; 2];
+                c.record(keys(&["sha256", "name"]), |c, k| {
+                    texts[k] = Some(c.string()?);
+                    Some(())
                 })?;
-                s.evidence.push((sha256?, name));
+                s.evidence.push((texts[0]?, texts[1]));
                 Some(())
             })?,
             11 => s.notes = Some(c.string()?),
@@ -644,6 +608,27 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// An object whose keys are known: `index` names each key's place (`None`: a key
+    /// this reader does not take), `read` reads the value of the key at that place. A key
+    /// given twice makes the reader give up. Returns the places seen, one bit each.
+    fn record(
+        &mut self,
+        index: impl Fn(&str) -> Option<usize>,
+        mut read: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<u64> {
+        let mut seen = 0u64;
+        self.object(|c, key| {
+            let place = index(key)?;
+            let bit = 1u64.checked_shl(place as u32)?;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            read(c, place)
+        })?;
+        Some(seen)
+    }
+
     /// `[ item, ... ]`, each item read by `item`.
     fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.eat(b'[')?;
@@ -751,21 +736,12 @@ impl<'a> Cursor<'a> {
     }
 
     fn estimate(&mut self) -> Option<Estimate> {
-        let (mut low, mut best, mut high) = (None, None, None);
-        self.object(|c, key| {
-            let slot = match key {
-                "low" => &mut low,
-                "best" => &mut best,
-                "high" => &mut high,
-                _ => return None,
-            };
-            if slot.is_some() {
-                return None;
-            }
-            *slot = Some(c.u32()?);
+        let mut counts = [None; 3];
+        self.record(keys(&["low", "best", "high"]), |c, k| {
+            counts[k] = Some(c.u32()?);
             Some(())
         })?;
-        Some(Estimate { low: low?, best: best?, high: high? })
+        Some(Estimate { low: counts[0]?, best: counts[1]?, high: counts[2]? })
     }
 
     fn time(&mut self) -> Option<Time> {
@@ -783,10 +759,15 @@ pub struct Time {
 
 impl Time {
     pub fn timestamp(self) -> Timestamp {
-        let utc = DateTime::from_timestamp(self.secs, 0).unwrap_or_default();
-        // Every offset the reader takes is under a day, which is all `east_opt` asks.
+        Timestamp(self.with_nanos(0))
+    }
+
+    /// The instant `nanos` nanoseconds after this one's second, with its offset.
+    pub fn with_nanos(self, nanos: u32) -> DateTime<FixedOffset> {
+        let utc = DateTime::from_timestamp(self.secs, nanos).unwrap_or_default();
+        // Every offset read is under a day, which is all `east_opt` asks.
         let offset = FixedOffset::east_opt(self.offset).unwrap_or(*utc.fixed_offset().offset());
-        Timestamp(utc.with_timezone(&offset))
+        utc.with_timezone(&offset)
     }
 }
 
@@ -851,6 +832,49 @@ pub fn parse_time(text: &str) -> Option<Time> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key given twice, at any depth, is left to the careful path (where the last one
+    /// counts), and a line without repeats reads the same on both paths.
+    #[test]
+    fn a_repeated_key_at_any_depth_goes_to_the_careful_path() {
+        let line = |reporter: &str, observed: &str, killed: &str| {
+            format!(
+                r#"{{"id":"x","reported_by":{reporter},"observed_at":{observed},"received_at":"1953-08-02T00:00:00+09:00","kind":"casualties","side":"unc","killed":{killed}}}"#
+            )
+        };
+        let (reporter, observed, killed) = (
+            r#"{"party":"unc","observers":[{"name":"A","nationality":"CH"}]}"#,
+            r#"{"from":"1953-08-01T10:00:00+09:00","to":"1953-08-01T11:00:00+09:00"}"#,
+            r#"{"low":1,"best":2,"high":3}"#,
+        );
+        let plain = line(reporter, observed, killed);
+        assert_eq!(scan(&plain).map(|s| s.to_report()), Report::parse_careful(&plain).ok());
+        for repeated in [
+            line(r#"{"party":"unc","party":"mac"}"#, observed, killed),
+            line(r#"{"party":"unc","observers":[{"name":"A","name":"B"}]}"#, observed, killed),
+            line(
+                reporter,
+                r#"{"from":"1953-08-01T10:00:00+09:00","to":"1953-08-01T11:00:00+09:00","to":"1953-08-01T12:00:00+09:00"}"#,
+                killed,
+            ),
+            line(reporter, observed, r#"{"low":1,"best":2,"high":3,"low":0}"#),
+            format!(r#"{},"id":"y"}}"#, plain.strip_suffix('}').unwrap_or_default()),
+        ] {
+            assert!(scan(&repeated).is_none(), "{repeated}");
+            assert!(Report::parse(&repeated).is_ok(), "{repeated}");
+        }
+    }
+
+    /// The match in `field_bit` (there for speed) names every field at its place.
+    #[test]
+    fn every_field_is_found_at_its_place() {
+        for (place, name) in FIELDS.iter().enumerate() {
+            assert_eq!(field_bit(name), Some(place), "{name}");
+        }
+        assert_eq!(field_bit("nationality"), None);
+        assert_eq!(FIELDS[ENVELOPE_END], "kind");
+        assert_eq!(FIELDS[EVENT_BIT as usize], "side");
+    }
 
     #[test]
     fn times_read_as_chrono_reads_them() {
