@@ -629,6 +629,13 @@ fn check_reads_crlf_blank_and_non_utf8_lines_the_same_on_one_thread_or_several()
     let two = armistice(&["check", input.to_str().unwrap(), "--json", "--threads", "2"]);
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     assert_eq!(one.stdout, two.stdout, "the same findings whatever the number of threads");
+    // Standard input is read into memory rather than mapped: the same findings.
+    let piped = Command::new(env!("CARGO_BIN_EXE_armistice"))
+        .args(["check", "-", "--json"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(one.stdout, piped.stdout, "the same findings from standard input");
     let report: CheckReport = serde_json::from_slice(&one.stdout).unwrap();
     assert_eq!(report.accepted, 40 * lines.len() + 1);
     let rejected: Vec<usize> = report.rejected.iter().map(|r| r.line).collect();

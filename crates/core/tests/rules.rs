@@ -50,17 +50,28 @@ fn report(id: &str, at: DateTime<FixedOffset>, position: Option<[f64; 2]>, kind:
     Report::parse(&object.to_string()).unwrap_or_else(|e| panic!("{e}: {object}"))
 }
 
-/// The findings of `reports`, checked both ways: as whole reports, and read line by line
-/// into a batch that keeps whole only the reports a rule may need. Both must agree.
+/// The findings of `reports`, checked every way: as whole reports, and read line by line
+/// into a batch (which evaluates most reports as it reads them and keeps whole only
+/// those of kinds whose rules keep running totals), with those kept as built reports or
+/// as their lines, the lines in the given order and reversed. All must agree.
 fn check(reports: &[Report]) -> Vec<Finding> {
     let (agreement, atlas) = common::korea_1953();
     let checker = Checker::new(agreement, atlas);
     let whole = checker.check(reports);
-    let mut batch = Batch::default();
-    for report in reports {
-        checker.read_line(&mut batch, &report.to_json().to_string()).unwrap();
+    let lines: Vec<String> = reports.iter().map(|r| r.to_json().to_string()).collect();
+    for reversed in [false, true] {
+        let mut in_order: Vec<&str> = lines.iter().map(String::as_str).collect();
+        if reversed {
+            in_order.reverse();
+        }
+        let (mut built, mut kept) = (Batch::default(), Batch::default());
+        for line in &in_order {
+            checker.read_line(&mut built, line).unwrap();
+            checker.read_kept_line(&mut kept, line).unwrap();
+        }
+        assert_eq!(checker.check_batch(built), whole, "a batch read line by line gives other findings");
+        assert_eq!(checker.check_batch(kept), whole, "a batch keeping lines gives other findings");
     }
-    assert_eq!(checker.check_batch(&batch), whole, "a batch read line by line gives other findings");
     whole
 }
 
@@ -415,9 +426,20 @@ fn a_batch_keeps_whole_only_what_rules_need_and_finds_the_same() {
     }
     assert_eq!(batch.len(), lines.len());
     assert!(batch.wholes() < lines.len(), "every sample report was kept whole");
-    let findings = checker.check_batch(&batch);
+    let findings = checker.check_batch(batch);
     assert!(!findings.is_empty());
     assert_eq!(findings, checker.check(&reports));
+    // Read in two parts appended, as the command reads a file on several threads.
+    let (mut first, mut second) = (Batch::default(), Batch::default());
+    let half = lines.len() / 2;
+    for line in &lines[..half] {
+        checker.read_kept_line(&mut first, line).unwrap();
+    }
+    for line in &lines[half..] {
+        checker.read_kept_line(&mut second, line).unwrap();
+    }
+    first.append(second);
+    assert_eq!(checker.check_batch(first), findings);
 }
 
 /// Every line of the file named by `ARMISTICE_SCAN_FILE` (e.g. one written by

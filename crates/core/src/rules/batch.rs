@@ -10,11 +10,27 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, FixedOffset};
 
+use super::finding::Finding;
 use super::report::Report;
-use super::scan::Time;
+use super::scan::{Time, scan};
 
 /// No whole report kept.
 const NONE: u32 = u32::MAX;
+/// In [`Brief::whole`]: the number is of a kept line, not of a built report.
+const LINE: u32 = 1 << 31;
+
+/// What a batch keeps of a report a rule may need.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made and used up at once, never stored
+pub(crate) enum Whole<'r> {
+    /// Nothing: no rule can need it.
+    None,
+    /// The report, built.
+    Report(Report),
+    /// Its line, which the fast reader reads, kept to be read again when the rules reach
+    /// the report: a line takes far less room than the report built from it.
+    Line(&'r str),
+}
 
 /// What the engine keeps of every report.
 #[derive(Debug, Clone, Copy)]
@@ -32,20 +48,26 @@ pub(crate) struct Brief {
     pub source: u32,
     /// The observers' nationalities (a sorted set), interned; 0 is none.
     pub nationalities: u32,
-    /// Index of the whole report, or `NONE`.
+    /// Index of the whole report, or of its line with `LINE` set, or `NONE`.
     pub whole: u32,
 }
 
 /// Reports read for checking. Built by [`super::Checker::read_line`] (or from whole
 /// reports by [`Batch::push_whole`]), checked by [`super::Checker::check_batch`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Batch<'r> {
     pub(crate) briefs: Vec<Brief>,
     /// Every report's id, one after another; `id_ends[i]` is where report i's ends.
     ids: String,
     id_ends: Vec<usize>,
     /// Whole reports: owned when read from lines, borrowed when the caller has them.
-    pub(crate) wholes: Vec<Cow<'r, Report>>,
+    wholes: Vec<Cow<'r, Report>>,
+    /// Lines of reports kept whole, read again when checked (see [`Whole::Line`]).
+    lines: Vec<&'r str>,
+    /// Findings of reports evaluated as they were read, each with its key: the report's
+    /// index << 32 | its place among that report's findings.
+    pub(crate) pending: Vec<Finding>,
+    pub(crate) pending_keys: Vec<u64>,
     sources: Interner,
     /// Sets of nationalities, each as its names, sorted, written by [`encode`].
     nationalities: Interner,
@@ -54,7 +76,7 @@ pub struct Batch<'r> {
 }
 
 /// Strings, each kept once and named by a number.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Interner {
     names: Vec<Box<str>>,
     numbers: HashMap<Box<str>, u32, BuildHasherDefault<BytesHasher>>,
@@ -107,7 +129,7 @@ impl<'r> Batch<'r> {
             briefs: Vec::with_capacity(reports),
             ids: String::with_capacity(id_bytes),
             id_ends: Vec::with_capacity(reports),
-            wholes: Vec::with_capacity(reports / 2),
+            lines: Vec::with_capacity(reports / 2),
             ..Self::default()
         }
     }
@@ -121,9 +143,9 @@ impl<'r> Batch<'r> {
         self.briefs.is_empty()
     }
 
-    /// Reports kept whole (those a rule may need).
+    /// Reports kept whole (those a rule may need), built or as their lines.
     pub fn wholes(&self) -> usize {
-        self.wholes.len()
+        self.wholes.len() + self.lines.len()
     }
 
     /// Add a report, kept whole.
@@ -149,14 +171,14 @@ impl<'r> Batch<'r> {
             report.event.index(),
             (&report.reported_by.party, report.reported_by.team.as_deref()),
             &nationalities,
-            None,
+            Whole::None,
         );
         let last = self.briefs.len() - 1;
         self.briefs[last].whole = self.wholes.len() as u32;
         self.wholes.push(report);
     }
 
-    /// Add a report by its brief, with its whole report when given.
+    /// Add a report by its brief, with what is kept of it whole.
     #[allow(clippy::too_many_arguments)] // a brief's parts
     pub(crate) fn push(
         &mut self,
@@ -167,7 +189,7 @@ impl<'r> Batch<'r> {
         kind: usize,
         (party, team): (&str, Option<&str>),
         nationalities: &[&str],
-        whole: Option<Report>,
+        whole: Whole<'r>,
     ) {
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
@@ -191,11 +213,15 @@ impl<'r> Batch<'r> {
         self.key = key;
         let (lon, lat) = place.unwrap_or_default();
         let whole = match whole {
-            Some(report) => {
+            Whole::Report(report) => {
                 self.wholes.push(Cow::Owned(report));
                 (self.wholes.len() - 1) as u32
             }
-            None => NONE,
+            Whole::Line(line) => {
+                self.lines.push(line);
+                (self.lines.len() - 1) as u32 | LINE
+            }
+            Whole::None => NONE,
         };
         self.briefs.push(Brief {
             secs: start.secs,
@@ -215,14 +241,22 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
-        let (id_base, whole_base) = (self.ids.len(), self.wholes.len() as u32);
+        let (id_base, whole_base, line_base) = (self.ids.len(), self.wholes.len() as u32, self.lines.len() as u32);
         self.ids.push_str(&other.ids);
         self.id_ends.extend(other.id_ends.iter().map(|e| e + id_base));
+        let report_base = self.briefs.len() as u64;
         self.wholes.extend(other.wholes);
+        self.lines.extend(other.lines);
+        self.pending.extend(other.pending);
+        self.pending_keys.extend(other.pending_keys.iter().map(|key| key + (report_base << 32)));
         self.briefs.extend(other.briefs.into_iter().map(|b| Brief {
             source: sources[b.source as usize],
             nationalities: nationalities[b.nationalities as usize],
-            whole: if b.whole == NONE { NONE } else { b.whole + whole_base },
+            whole: match b.whole {
+                NONE => NONE,
+                line if line & LINE != 0 => line + line_base,
+                whole => whole + whole_base,
+            },
             ..b
         }));
     }
@@ -233,9 +267,27 @@ impl<'r> Batch<'r> {
         self.ids.get(start..self.id_ends[i]).unwrap_or_default()
     }
 
-    /// The index among the whole reports of a brief's report, if kept.
-    pub(crate) fn whole_of(&self, brief: &Brief) -> Option<usize> {
-        (brief.whole != NONE).then_some(brief.whole as usize)
+    /// Whether a brief's report is kept whole.
+    pub(crate) fn is_whole(brief: &Brief) -> bool {
+        brief.whole != NONE
+    }
+
+    /// A brief's whole report, if kept: built again from its line if kept as one. A kept
+    /// line was read by the fast reader when the report was added, so it reads the same
+    /// again (the careful reader is the fallback should the text have changed since; a
+    /// line neither reads is skipped).
+    pub(crate) fn whole(&self, brief: &Brief) -> Option<Cow<'_, Report>> {
+        match brief.whole {
+            NONE => None,
+            line if line & LINE != 0 => {
+                let line = self.lines.get((line & !LINE) as usize)?;
+                match scan(line) {
+                    Some(s) => Some(Cow::Owned(s.to_report())),
+                    None => Report::parse_careful(line).ok().map(Cow::Owned),
+                }
+            }
+            whole => self.wholes.get(whole as usize).map(|r| Cow::Borrowed(r.as_ref())),
+        }
     }
 
     /// When report `i`'s event was observed (its earliest moment), with its offset.

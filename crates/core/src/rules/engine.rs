@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, Sorted};
+use super::batch::{Batch, Sorted, Whole};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
-use super::scan::{MAX_OBSERVERS, scan};
+use super::scan::{MAX_OBSERVERS, Scanned, scan};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -61,9 +61,12 @@ struct State {
 }
 
 impl State {
-    /// Give the findings from `from` on that have none the incident of report `index`.
+    /// Give `finding`, if it has none, the incident of report `index` (in time order).
     /// (Day balances, closed while a later report is evaluated, attach their own first.)
-    fn attach(&mut self, reports: &Sorted, out: &mut [Finding], from: usize, index: usize) {
+    fn attach(&mut self, reports: &Sorted, finding: &mut Finding, index: usize) {
+        if !finding.incident.is_empty() {
+            return;
+        }
         let Some(first) = self.incidents.first(index) else { return };
         // An incident's sources are counted once, however many findings it has.
         let incidents = &self.incidents;
@@ -73,11 +76,9 @@ impl State {
             })
         });
         let Some((name, sources, nationalities)) = summary else { return };
-        for finding in out[from..].iter_mut().filter(|f| f.incident.is_empty()) {
-            finding.incident.clone_from(name);
-            finding.sources = *sources;
-            finding.nationalities.clone_from(nationalities);
-        }
+        finding.incident.clone_from(name);
+        finding.sources = *sources;
+        finding.nationalities.clone_from(nationalities);
     }
 }
 
@@ -107,6 +108,10 @@ pub struct Checker<'a> {
     /// report of the side and kind elsewhere, with no track, can break none, so it is
     /// read for its brief only (see [`Batch`]).
     interest: Vec<[[Option<u64>; 3]; Event::KINDS]>,
+    /// By kind: whether a provision keeps running totals over reports of that kind, so
+    /// that they must be evaluated in time order. A report of any other kind is evaluated
+    /// as it is read, on its own.
+    stateful: [bool; Event::KINDS],
 }
 
 /// A provision made ready for evaluation: the instant and the zones its rule names,
@@ -242,13 +247,45 @@ impl<'a> Checker<'a> {
         });
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
         let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
-        Self { agreement, atlas, coasts, prepared, by_kind, sides, territories, man_for_man, piece_for_piece, interest }
+        let stateful = std::array::from_fn(|kind| by_kind[kind].iter().any(|&p| keeps_state(prepared[p].rule, kind)));
+        Self {
+            agreement,
+            atlas,
+            coasts,
+            prepared,
+            by_kind,
+            sides,
+            territories,
+            man_for_man,
+            piece_for_piece,
+            interest,
+            stateful,
+        }
     }
 
-    /// Read one report line into `batch`: its brief, and the whole report when a rule
-    /// may need it. A line that is not a valid report, or names a side the agreement
-    /// does not have, is an error and adds nothing.
+    /// Read one report line into `batch`: its brief, and, when a rule may need the whole
+    /// report, either the findings it shows on its own (evaluated now) or, if its kind is
+    /// one whose rules keep running totals, the whole report, to be evaluated in time
+    /// order by [`Checker::check_batch`]. A line that is not a valid report, or names a
+    /// side the agreement does not have, is an error and adds nothing.
     pub fn read_line(&self, batch: &mut Batch, line: &str) -> Result<(), ReportError> {
+        self.read(batch, line, |s| Whole::Report(s.to_report()))
+    }
+
+    /// As [`Checker::read_line`], for a line that lives as long as the batch (a file
+    /// mapped or read into memory): where the whole report is kept, the batch keeps the
+    /// line and builds the report again when it is checked, which takes far less memory
+    /// than keeping it built. The line must not change until the batch is checked.
+    pub fn read_kept_line<'r>(&self, batch: &mut Batch<'r>, line: &'r str) -> Result<(), ReportError> {
+        self.read(batch, line, |_| Whole::Line(line))
+    }
+
+    fn read<'r, 'l>(
+        &self,
+        batch: &mut Batch<'r>,
+        line: &'l str,
+        keep: impl FnOnce(&Scanned<'l>) -> Whole<'r>,
+    ) -> Result<(), ReportError> {
         let Some(s) = scan(line) else {
             let report = Report::parse_careful(line)?;
             self.check_names(&report)?;
@@ -278,17 +315,30 @@ impl<'a> Checker<'a> {
             count += 1;
         }
         let nationalities = &names[..count];
-        batch.push(
-            s.id,
-            s.start(),
-            0,
-            place.map(|p| (p.lon, p.lat)),
-            s.kind,
-            (s.party, s.team),
-            nationalities,
-            whole.then(|| s.to_report()),
-        );
+        let kept = match (whole, self.stateful[s.kind]) {
+            (false, _) => Whole::None,
+            (true, true) => keep(&s),
+            (true, false) => {
+                self.evaluate_alone(batch, &s.to_report());
+                Whole::None
+            }
+        };
+        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, (s.party, s.team), nationalities, kept);
         Ok(())
+    }
+
+    /// Evaluate a report of a kind whose rules keep no running totals, as the next report
+    /// of `batch`: its findings wait in the batch for their place in time order.
+    fn evaluate_alone(&self, batch: &mut Batch, report: &Report) {
+        let mut spots = Vec::new();
+        self.spots(report, &mut spots);
+        let before = batch.pending.len();
+        for &p in &self.by_kind[report.event.index()] {
+            self.evaluate(&self.prepared[p], report, &spots, &mut batch.pending);
+        }
+        let index = batch.len() as u64;
+        let seqs = 0..(batch.pending.len() - before) as u64;
+        batch.pending_keys.extend(seqs.map(|seq| index << 32 | seq));
     }
 
     /// Whether a report of `kind` and `class` by side `side` at `place` may break a
@@ -455,13 +505,14 @@ impl<'a> Checker<'a> {
         for report in reports {
             batch.push_borrowed(report);
         }
-        self.check_batch(&batch)
+        self.check_batch(batch)
     }
 
     /// Check a batch of reports (see [`Checker::read_line`]); return the findings in order
     /// of time, then citation.
-    pub fn check_batch(&self, batch: &Batch) -> Vec<Finding> {
-        let sorted = Sorted { batch, order: time_order(batch) };
+    pub fn check_batch(&self, mut batch: Batch) -> Vec<Finding> {
+        let (pending, pending_keys) = (std::mem::take(&mut batch.pending), std::mem::take(&mut batch.pending_keys));
+        let sorted = Sorted { batch: &batch, order: time_order(&batch) };
         // One pass over the briefs in time order: what grouping needs, and the positions
         // of the whole reports (read apart from the rules, the scattered reads overlap).
         let mut sightings = Vec::with_capacity(sorted.len());
@@ -469,34 +520,50 @@ impl<'a> Checker<'a> {
         for (i, &index) in sorted.order.iter().enumerate() {
             let brief = &batch.briefs[index as usize];
             sightings.push(Sighting::of(brief));
-            if let Some(whole) = batch.whole_of(brief) {
-                wholes.push((i, whole));
+            if Batch::is_whole(brief) {
+                wholes.push((i, brief));
             }
         }
         let incidents = incidents::group(&sightings);
         drop(sightings);
+        // Findings, each with its place in the order they would have if every report
+        // were evaluated in time order: (position of its report) << 32 | (its place
+        // among that report's findings).
         let mut out = Vec::new();
+        let mut keys: Vec<u64> = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();
-        for (i, whole) in wholes {
-            let report = &batch.wholes[whole];
+        for (i, brief) in wholes {
+            let Some(report) = batch.whole(brief) else { continue };
+            let report = report.as_ref();
             let applicable = &self.by_kind[report.event.index()];
             if applicable.is_empty() {
                 continue;
             }
             self.spots(report, &mut spots);
             for &p in applicable {
-                let before = out.len();
-                self.evaluate(&self.prepared[p], &sorted, i, report, &spots, &mut state, &mut out);
-                if out.len() > before {
-                    state.attach(&sorted, &mut out, before, i);
+                let prepared = &self.prepared[p];
+                if !self.evaluate_in_order(prepared, &sorted, i, report, &spots, &mut state, &mut out) {
+                    self.evaluate(prepared, report, &spots, &mut out);
                 }
             }
+            let seqs = 0..(out.len() - keys.len()) as u64;
+            keys.extend(seqs.map(|seq| (i as u64) << 32 | seq));
         }
         self.close_day(&sorted, &mut state, &mut out);
-        let mut out = merge_corroborated(out);
-        out.sort_by(|a, b| (a.at, &a.citation, &a.id).cmp(&(b.at, &b.citation, &b.id)));
-        out
+        let seqs = 0..(out.len() - keys.len()) as u64;
+        keys.extend(seqs.map(|seq| (sorted.len() as u64) << 32 | seq));
+        // The findings of reports evaluated as they were read join the others, and all
+        // are taken in the order of their keys (by their index in `all`).
+        let mut all = out;
+        let evaluated_in_order = all.len();
+        all.extend(pending);
+        let order = merge_keys(&keys, &pending_places(&sorted, &pending_keys), evaluated_in_order);
+        for &(key, f) in &order {
+            state.attach(&sorted, &mut all[f as usize], (key >> 32) as usize);
+        }
+        let kept = merge_corroborated(&mut all, order.iter().map(|&(_, f)| f as usize));
+        in_final_order(all, kept)
     }
 
     #[allow(clippy::too_many_arguments)] // the evaluation context, passed flat for speed
@@ -531,17 +598,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one match over the rule kinds
-    fn evaluate(
-        &self,
-        prepared: &Prepared<'a>,
-        reports: &Sorted,
-        index: usize,
-        report: &Report,
-        spots: &[Spot],
-        state: &mut State,
-        out: &mut Vec<Finding>,
-    ) {
+    /// Evaluate one provision against one report on its own (every rule but those that
+    /// keep running totals: see [`Checker::evaluate_in_order`]).
+    #[allow(clippy::too_many_lines)] // one match over the rule kinds
+    fn evaluate(&self, prepared: &Prepared<'a>, report: &Report, spots: &[Spot], out: &mut Vec<Finding>) {
         let start = report.observed_at.start();
         let id = || vec![report.id.to_string()];
         let (citation, rule) = (prepared.citation, prepared.rule);
@@ -656,34 +716,6 @@ impl<'a> Checker<'a> {
                         entered.map_or_else(|| "a side's territory".to_owned(), |s| format!("the territory of {s}"))
                     ),
                 ));
-            }
-            (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
-                if role_matches(r.role, *category) =>
-            {
-                let key = (prepared.index, side.clone());
-                let before = *state.headcount.get(&key).unwrap_or(&0);
-                let now = match direction {
-                    Direction::In => before + i64::from(*count),
-                    Direction::Out => (before - i64::from(*count)).max(0),
-                };
-                state.headcount.insert(key, now);
-                if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
-                        Some(side),
-                        id(),
-                        start,
-                        report.position,
-                        Some(r.zone.to_string()),
-                        format!(
-                            "{now} {} of {side} in {} at once; {citation} allows {}",
-                            category_words(*category),
-                            r.zone,
-                            r.max_per_side
-                        ),
-                    ));
-                }
             }
             (Rule::HeadcountLimit(r), Event::Personnel { side, count, category, .. })
                 if role_matches(r.role, *category) && *count > r.max_per_side =>
@@ -857,9 +889,60 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// Evaluate one provision that keeps running totals against the next report in time
+    /// order (the `index`-th); false if the provision and the report's event are not of
+    /// that sort (then [`Checker::evaluate`] takes them).
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // the evaluation context
+    fn evaluate_in_order(
+        &self,
+        prepared: &Prepared<'a>,
+        reports: &Sorted,
+        index: usize,
+        report: &Report,
+        spots: &[Spot],
+        state: &mut State,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        let _ = spots;
+        let start = report.observed_at.start();
+        let id = || vec![report.id.to_string()];
+        let (citation, rule) = (prepared.citation, prepared.rule);
+        match (rule, &report.event) {
+            (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
+                if role_matches(r.role, *category) =>
+            {
+                let key = (prepared.index, side.clone());
+                let before = *state.headcount.get(&key).unwrap_or(&0);
+                let now = match direction {
+                    Direction::In => before + i64::from(*count),
+                    Direction::Out => (before - i64::from(*count)).max(0),
+                };
+                state.headcount.insert(key, now);
+                if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
+                    out.push(self.finding(
+                        citation.clone(),
+                        rule.kind(),
+                        Some(side),
+                        id(),
+                        start,
+                        report.position,
+                        Some(r.zone.to_string()),
+                        format!(
+                            "{now} {} of {side} in {} at once; {citation} allows {}",
+                            category_words(*category),
+                            r.zone,
+                            r.max_per_side
+                        ),
+                    ));
+                }
+            }
             (Rule::Rotation(r), Event::Rotation { side, port, direction, count }) => {
                 if start < self.agreement.effective_at() {
-                    return;
+                    return true;
                 }
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
@@ -900,7 +983,7 @@ impl<'a> Checker<'a> {
                 if r.categories.iter().any(|c| c == category) =>
             {
                 if start < self.agreement.effective_at() {
-                    return;
+                    return true;
                 }
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
@@ -914,8 +997,9 @@ impl<'a> Checker<'a> {
                 }
                 state.day_materiel.entry(key).or_default().push(index);
             }
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     #[allow(clippy::too_many_arguments)] // the evaluation context
@@ -1016,8 +1100,9 @@ impl<'a> Checker<'a> {
         let Some(&last) = indices.last() else { return };
         let ids = indices.iter().map(|&i| reports.id(i).to_owned()).collect();
         out.push(self.finding(citation.clone(), rule, Some(side), ids, reports.start(last), None, None, reason));
-        let from = out.len() - 1;
-        state.attach(reports, out, from, last);
+        if let Some(finding) = out.last_mut() {
+            state.attach(reports, finding, last);
+        }
     }
 }
 
@@ -1143,6 +1228,53 @@ fn interest(
     table
 }
 
+/// Whether `rule` keeps running totals over reports of `kind` (and so evaluates them in
+/// time order, in [`Checker::evaluate_in_order`]).
+fn keeps_state(rule: &Rule, kind: usize) -> bool {
+    matches!(
+        (rule, kind),
+        (Rule::HeadcountLimit(_), Event::ZONE_ENTRY)
+            | (Rule::Rotation(_), Event::ROTATION)
+            | (Rule::Replacement(_), Event::MATERIEL)
+    )
+}
+
+/// The keys of findings of reports evaluated as they were read (report index in the batch
+/// << 32 | place among its findings) made keys in time order (position of the report in
+/// `sorted` << 32 | place), each with its finding's index, in key order.
+fn pending_places(sorted: &Sorted, keys: &[u64]) -> Vec<(u64, u32)> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let mut position = vec![0u32; sorted.len()];
+    for (i, &index) in sorted.order.iter().enumerate() {
+        position[index as usize] = i as u32;
+    }
+    let mut places: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(j, &key)| (u64::from(position[(key >> 32) as usize]) << 32 | (key & 0xffff_ffff), j as u32))
+        .collect();
+    places.sort_unstable();
+    places
+}
+
+/// The findings evaluated in time order (with `keys`, in order; the first `base` of the
+/// list) and those evaluated as read (`places`, in key order; after them in the list), as
+/// (key, index in the list) in key order. No two findings share a key.
+fn merge_keys(keys: &[u64], places: &[(u64, u32)], base: usize) -> Vec<(u64, u32)> {
+    let mut out = Vec::with_capacity(keys.len() + places.len());
+    let mut places = places.iter().map(|&(key, j)| (key, base as u32 + j)).peekable();
+    for (i, &key) in keys.iter().enumerate() {
+        while let Some(place) = places.next_if(|p| p.0 < key) {
+            out.push(place);
+        }
+        out.push((key, i as u32));
+    }
+    out.extend(places);
+    out
+}
+
 /// The first of a report's places inside the zones of `mask`.
 fn first_in(spots: &[Spot], mask: u64) -> Option<&Spot> {
     spots.iter().find(|s| mask & (1 << s.zone) != 0)
@@ -1154,33 +1286,45 @@ fn track_points(report: &Report) -> Vec<TrackPoint> {
 }
 
 /// Reports of one incident that show the same provision broken are one finding with all
-/// their reports: the earliest report's time, place and reason stand for it.
-fn merge_corroborated(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    // Only looked up, never iterated: a hash map cannot change the result.
-    let mut by_key: HashMap<(String, &'static str, String), usize> = HashMap::new();
-    let mut sets: HashMap<usize, std::collections::HashSet<String>> = HashMap::new();
-    for finding in findings {
-        let key = (finding.citation.to_string(), finding.rule, finding.incident.clone());
-        match by_key.get(&key) {
-            Some(&k) if !finding.incident.is_empty() => {
-                // The reports already listed, as a set (an incident seen by many reports
-                // can gather many findings: no list is searched per report).
-                let kept = &mut merged[k];
-                let listed = sets.entry(k).or_insert_with(|| kept.reports.iter().cloned().collect());
-                for report in finding.reports {
-                    if listed.insert(report.clone()) {
-                        kept.reports.push(report);
-                    }
-                }
+/// their reports: the earliest report's time, place and reason stand for it. `order` is
+/// the findings' order (indices into `findings`); returns the indices of the findings
+/// that stand, each now with the reports of those merged into it.
+fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut kept = Vec::with_capacity(findings.len());
+    // (finding merged into, finding merged), in order.
+    let mut merges: Vec<(usize, usize)> = Vec::new();
+    {
+        // Only looked up, never iterated: a hash map cannot change the result.
+        let mut by_key: HashMap<(&Citation, &'static str, &str), usize> = HashMap::new();
+        for f in order {
+            let finding = &findings[f];
+            if finding.incident.is_empty() {
+                kept.push(f);
+                continue;
             }
-            _ => {
-                by_key.insert(key, merged.len());
-                merged.push(finding);
+            match by_key.entry((&finding.citation, finding.rule, finding.incident.as_str())) {
+                std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(f);
+                    kept.push(f);
+                }
             }
         }
     }
-    for finding in &mut merged {
+    // The reports already listed, per finding merged into, as a set (an incident seen by
+    // many reports can gather many findings: no list is searched per report).
+    let mut sets: HashMap<usize, std::collections::HashSet<String>> = HashMap::new();
+    for (into, from) in merges {
+        let reports = std::mem::take(&mut findings[from].reports);
+        let listed = sets.entry(into).or_insert_with(|| findings[into].reports.iter().cloned().collect());
+        for report in reports {
+            if listed.insert(report.clone()) {
+                findings[into].reports.push(report);
+            }
+        }
+    }
+    for &f in &kept {
+        let finding = &mut findings[f];
         if finding.reports.len() > 1 {
             let citation = finding.citation.to_string();
             let at = finding.at.to_rfc3339();
@@ -1189,7 +1333,33 @@ fn merge_corroborated(findings: Vec<Finding>) -> Vec<Finding> {
             finding.id = stable_id("f", &parts);
         }
     }
-    merged
+    kept
+}
+
+/// The findings of `kept` (indices into `all`; the rest are dropped), in order of time,
+/// then citation, then id. The findings are moved in place, each about once.
+fn in_final_order(mut all: Vec<Finding>, mut kept: Vec<usize>) -> Vec<Finding> {
+    kept.sort_by(|&a, &b| {
+        let (a, b) = (&all[a], &all[b]);
+        (a.at, &a.citation, &a.id).cmp(&(b.at, &b.citation, &b.id))
+    });
+    // rank[i]: where finding i goes; u32::MAX for one dropped.
+    let mut rank = vec![u32::MAX; all.len()];
+    for (place, &f) in kept.iter().enumerate() {
+        rank[f] = place as u32;
+    }
+    let mut ranks = rank.iter();
+    all.retain(|_| ranks.next().is_some_and(|&r| r != u32::MAX));
+    rank.retain(|&r| r != u32::MAX);
+    // Apply the permutation by its cycles: each swap puts one finding in its place.
+    for i in 0..all.len() {
+        while rank[i] as usize != i {
+            let to = rank[i] as usize;
+            all.swap(i, to);
+            rank.swap(i, to);
+        }
+    }
+    all
 }
 
 fn category_words(category: Category) -> &'static str {
@@ -1248,7 +1418,7 @@ mod tests {
             let nanos = if i % 3 == 0 { (next() % 4) as u32 * 250_000_000 } else { 0 };
             let id = format!("report-with-a-long-shared-prefix-{}", next() % 700);
             let id = if i % 5 == 0 { format!("{}", next() % 90) } else { id };
-            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
+            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], Whole::None);
         }
         let order = time_order(&batch);
         let key = |i: u32| {
