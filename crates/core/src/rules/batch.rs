@@ -101,7 +101,7 @@ impl Interner {
 /// FNV-1a over 8 bytes at a time: the interned names are short, and a lookup is made
 /// for every report. The maps are only looked up, so the hash cannot change a result.
 #[derive(Debug, Default, Clone, Copy)]
-struct BytesHasher(u64);
+pub(crate) struct BytesHasher(u64);
 
 impl Hasher for BytesHasher {
     fn finish(&self) -> u64 {

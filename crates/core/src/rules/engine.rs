@@ -2,13 +2,14 @@
 //! typed rules. Reports are taken in order of observation (ties by id), so the findings
 //! never depend on the order reports arrived in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, Sorted, Whole};
+use super::batch::{Batch, BytesHasher, Sorted, Whole};
 use super::finding::{Finding, stable_id};
-use super::incidents::{self, Incidents, Sighting};
+use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use super::scan::{MAX_OBSERVERS, Scanned, scan};
 use crate::agreement::rule::{Role, Rule};
@@ -39,6 +40,9 @@ struct Spot {
     zone: u8,
 }
 
+/// What a finding takes from its incident: its name, sources and nationalities.
+type Summary = (String, usize, Vec<String>);
+
 /// Running totals the stateful rules keep.
 #[derive(Debug, Default)]
 struct State {
@@ -57,7 +61,7 @@ struct State {
     /// The incident of each report (in evaluation order).
     incidents: Incidents,
     /// Incidents with findings (by first report): name, sources and nationalities.
-    summaries: HashMap<usize, Option<(String, usize, Vec<String>)>>,
+    summaries: HashMap<usize, Option<Summary>, BuildHasherDefault<WordHasher>>,
 }
 
 impl State {
@@ -518,6 +522,10 @@ impl<'a> Checker<'a> {
         let mut sightings = Vec::with_capacity(sorted.len());
         let mut wholes = Vec::with_capacity(batch.wholes());
         for (i, &index) in sorted.order.iter().enumerate() {
+            // The briefs are read in time order, scattered in memory: ask for each ahead.
+            if let Some(&ahead) = sorted.order.get(i + 16) {
+                prefetch(&batch.briefs[ahead as usize]);
+            }
             let brief = &batch.briefs[index as usize];
             sightings.push(Sighting::of(brief));
             if Batch::is_whole(brief) {
@@ -1275,6 +1283,15 @@ fn merge_keys(keys: &[u64], places: &[(u64, u32)], base: usize) -> Vec<(u64, u32
     out
 }
 
+/// Ask for the cache line holding `value` ahead of its use.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    safe_arch::prefetch_t0(value);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// The first of a report's places inside the zones of `mask`.
 fn first_in(spots: &[Spot], mask: u64) -> Option<&Spot> {
     spots.iter().find(|s| mask & (1 << s.zone) != 0)
@@ -1295,7 +1312,8 @@ fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usiz
     let mut merges: Vec<(usize, usize)> = Vec::new();
     {
         // Only looked up, never iterated: a hash map cannot change the result.
-        let mut by_key: HashMap<(&Citation, &'static str, &str), usize> = HashMap::new();
+        let mut by_key: HashMap<(&Citation, &'static str, &str), usize, BuildHasherDefault<BytesHasher>> =
+            HashMap::default();
         for f in order {
             let finding = &findings[f];
             if finding.incident.is_empty() {
@@ -1313,7 +1331,8 @@ fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usiz
     }
     // The reports already listed, per finding merged into, as a set (an incident seen by
     // many reports can gather many findings: no list is searched per report).
-    let mut sets: HashMap<usize, std::collections::HashSet<String>> = HashMap::new();
+    let mut sets: HashMap<usize, HashSet<String, BuildHasherDefault<BytesHasher>>, BuildHasherDefault<WordHasher>> =
+        HashMap::default();
     for (into, from) in merges {
         let reports = std::mem::take(&mut findings[from].reports);
         let listed = sets.entry(into).or_insert_with(|| findings[into].reports.iter().cloned().collect());

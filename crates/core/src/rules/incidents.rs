@@ -149,7 +149,17 @@ impl Incidents {
         }
         let in_it: Vec<usize> = match self.members.get(&(first as u32)) {
             Some(list) => list.iter().map(|&i| i as usize).collect(),
-            None => vec![first],
+            None => {
+                // A report alone: one source, its own set of nationalities (kept sorted,
+                // each once).
+                let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(str::to_owned);
+                return Some(Incident {
+                    first,
+                    sources: 1,
+                    nationalities: nationalities.collect(),
+                    reports: vec![first],
+                });
+            }
         };
         // Sources and sets of nationalities are numbers in the batch: count and gather
         // the distinct ones, and only then read the names.
@@ -187,6 +197,12 @@ impl Hasher for WordHasher {
         self.write_u64(u64::from(n));
     }
     fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }
     fn write_u64(&mut self, n: u64) {
