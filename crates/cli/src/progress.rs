@@ -36,13 +36,6 @@ impl Progress {
         }
     }
 
-    /// Move the bar on by `n` bytes.
-    pub fn advance(&self, n: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(n);
-        }
-    }
-
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

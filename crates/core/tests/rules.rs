@@ -50,10 +50,10 @@ fn report(id: &str, at: DateTime<FixedOffset>, position: Option<[f64; 2]>, kind:
     Report::parse(&object.to_string()).unwrap_or_else(|e| panic!("{e}: {object}"))
 }
 
-/// The findings of `reports`, checked every way: as whole reports, and read line by line
-/// into a batch (which evaluates most reports as it reads them and keeps whole only
-/// those of kinds whose rules keep running totals), with those kept as built reports or
-/// as their lines, the lines in the given order and reversed. All must agree.
+/// The findings of `reports`, checked every way: as whole reports evaluated in time
+/// order, and read line by line into a batch (which evaluates reports as it reads them
+/// and keeps only tallies for the rules that keep running totals), the lines in the given
+/// order and reversed. All must agree.
 fn check(reports: &[Report]) -> Vec<Finding> {
     let (agreement, atlas) = common::korea_1953();
     let checker = Checker::new(agreement, atlas);
@@ -64,13 +64,11 @@ fn check(reports: &[Report]) -> Vec<Finding> {
         if reversed {
             in_order.reverse();
         }
-        let (mut built, mut kept) = (Batch::default(), Batch::default());
+        let mut batch = Batch::default();
         for line in &in_order {
-            checker.read_line(&mut built, line).unwrap();
-            checker.read_kept_line(&mut kept, line).unwrap();
+            checker.read_line(&mut batch, line).unwrap();
         }
-        assert_eq!(checker.check_batch(built), whole, "a batch read line by line gives other findings");
-        assert_eq!(checker.check_batch(kept), whole, "a batch keeping lines gives other findings");
+        assert_eq!(checker.check_batch(batch), whole, "a batch read line by line gives other findings");
     }
     whole
 }
@@ -433,10 +431,10 @@ fn a_batch_keeps_whole_only_what_rules_need_and_finds_the_same() {
     let (mut first, mut second) = (Batch::default(), Batch::default());
     let half = lines.len() / 2;
     for line in &lines[..half] {
-        checker.read_kept_line(&mut first, line).unwrap();
+        checker.read_line(&mut first, line).unwrap();
     }
     for line in &lines[half..] {
-        checker.read_kept_line(&mut second, line).unwrap();
+        checker.read_line(&mut second, line).unwrap();
     }
     first.append(second);
     assert_eq!(checker.check_batch(first), findings);

@@ -8,9 +8,6 @@
 //! is the core's business (`armistice_core::journal`). [`AccountStore`] keeps the
 //! server's accounts (hashed tokens) in the same database.
 
-// The workspace denies `unsafe`; this crate cannot opt out of it.
-#![forbid(unsafe_code)]
-
 mod account;
 mod error;
 mod load;

@@ -2,8 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
@@ -103,20 +102,13 @@ struct CheckView<'a> {
     findings: FindingsView<'a>,
 }
 
-/// Bytes parsed at a time (a run of whole lines, split between the threads); the
-/// progress bar moves after each.
-const SEGMENT: usize = 64 << 20;
+/// Bytes read at a time; the lines in them are parsed as one batch, split between the
+/// threads.
+const CHUNK: usize = 8 << 20;
 
 /// Read one line (1-based number `line`) into `reports` (checked for the agreement's
-/// names: a misspelt side would match no rule) or `rejected`. The batch keeps the line
-/// itself where it needs the whole report (see `Checker::read_kept_line`).
-fn parse_line<'r>(
-    line: usize,
-    bytes: &'r [u8],
-    checker: &Checker,
-    reports: &mut Batch<'r>,
-    rejected: &mut Vec<Rejected>,
-) {
+/// names: a misspelt side would match no rule) or `rejected`.
+fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch<'_>, rejected: &mut Vec<Rejected>) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -128,18 +120,18 @@ fn parse_line<'r>(
     if text.trim().is_empty() {
         return;
     }
-    if let Err(e) = checker.read_kept_line(reports, text) {
+    if let Err(e) = checker.read_line(reports, text) {
         rejected.push(Rejected { line, error: e.to_string() });
     }
 }
 
 /// Read the lines of `part` (the first numbered `first_line`; the last may lack its
 /// newline). Returns the number of lines.
-fn parse_lines<'r>(
-    part: &'r [u8],
+fn parse_lines(
+    part: &[u8],
     first_line: usize,
     checker: &Checker,
-    reports: &mut Batch<'r>,
+    reports: &mut Batch<'_>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     let (mut start, mut count) = (0, 0);
@@ -158,12 +150,12 @@ fn parse_lines<'r>(
 /// Parse the whole lines of `chunk` (the first numbered `first_line`) on `threads`
 /// threads, each taking an equal run of whole lines, appending to `reports` and
 /// `rejected` in line order. Returns the number of lines.
-fn parse_chunk<'r>(
-    chunk: &'r [u8],
+fn parse_chunk(
+    chunk: &[u8],
     first_line: usize,
     threads: usize,
     checker: &Checker,
-    reports: &mut Batch<'r>,
+    reports: &mut Batch<'_>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     if threads <= 1 || chunk.len() < (1 << 20) {
@@ -190,7 +182,7 @@ fn parse_chunk<'r>(
         first_lines.push(line);
         line += memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"));
     }
-    let results: Vec<(Batch<'r>, Vec<Rejected>, usize)> = std::thread::scope(|scope| {
+    let results: Vec<(Batch<'_>, Vec<Rejected>, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .iter()
             .zip(&first_lines)
@@ -219,34 +211,60 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let agreement = load_agreement(args.agreement.as_deref())?;
     let atlas = Atlas::build(&agreement).context("building the zones")?;
     let source = args.reports.display().to_string();
-    let input = Input::open(&args.reports).with_context(|| format!("reading {source}"))?;
-    let data = input.bytes();
+    let (reader, size): (Box<dyn Read>, Option<u64>) = if args.reports.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = File::open(&args.reports).with_context(|| format!("opening {source}"))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
     let threads = match args.threads {
         Some(n) => n.max(1),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
     };
+    let progress = Progress::bytes(size, "reading reports");
+    let mut reader = progress.wrap_read(reader);
     let checker = Checker::new(&agreement, &atlas);
-    // Room for about as many reports as the input holds (report lines run to some 300-400
-    // bytes; room never written takes no memory).
-    let expected = data.len() / 300;
+    // Room for about as many reports as a file of this size holds (report lines run to
+    // some 300-400 bytes).
+    let expected = size.map_or(0, |s| (s / 300) as usize);
     let mut reports = Batch::with_capacity(expected, expected * 16);
     let mut rejected = Vec::new();
-    let progress = Progress::bytes(Some(data.len() as u64), "reading reports");
-    let (mut at, mut next_line) = (0, 1);
-    while at < data.len() {
-        let end = match data.get(at + SEGMENT..) {
-            Some(rest) => memchr::memchr(b'\n', rest).map_or(data.len(), |i| at + SEGMENT + i + 1),
-            None => data.len(),
-        };
-        next_line += parse_chunk(&data[at..end], next_line, threads, &checker, &mut reports, &mut rejected);
-        progress.advance((end - at) as u64);
-        at = end;
+    // The buffer is filled, its whole lines parsed, and a line cut by the end of the
+    // buffer moved to its start to be completed by the next read.
+    let mut buffer = vec![0u8; CHUNK];
+    let (mut filled, mut next_line) = (0, 1);
+    loop {
+        if filled == buffer.len() {
+            // One line longer than the buffer: make room for it.
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        let mut at_end = false;
+        while filled < buffer.len() {
+            match reader.read(&mut buffer[filled..]) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e).with_context(|| format!("reading {source}")),
+            }
+        }
+        if at_end {
+            parse_chunk(&buffer[..filled], next_line, threads, &checker, &mut reports, &mut rejected);
+            break;
+        }
+        if let Some(end) = buffer[..filled].iter().rposition(|&b| b == b'\n') {
+            next_line += parse_chunk(&buffer[..=end], next_line, threads, &checker, &mut reports, &mut rejected);
+            buffer.copy_within(end + 1..filled, 0);
+            filled -= end + 1;
+        }
     }
     progress.finish();
 
     let accepted = reports.len();
     let findings = checker.check_batch(reports);
-    input.unchanged().with_context(|| format!("checking {source}"))?;
     let unusable = accepted == 0 && !rejected.is_empty();
     if args.json {
         let view = CheckView { accepted, rejected, findings: FindingsView(&findings) };
@@ -288,66 +306,4 @@ pub fn run(args: CheckArgs) -> Result<Code> {
         return Ok(Code::Error);
     }
     Ok(if args.fail_on_findings && !findings.is_empty() { Code::Found } else { Code::Ok })
-}
-
-/// The reports' bytes: a regular file mapped into memory (its pages are the system's file
-/// cache, so nothing is copied and whole report lines can be kept by reference while the
-/// rules run), anything else (standard input, a pipe) read into memory.
-enum Input {
-    Mapped { map: memmap2::Mmap, file: File, stamp: (u64, Option<SystemTime>) },
-    Read(Vec<u8>),
-}
-
-impl Input {
-    fn open(path: &Path) -> io::Result<Self> {
-        if path.as_os_str() == "-" {
-            return Self::read_all(io::stdin().lock(), None);
-        }
-        let file = File::open(path)?;
-        let meta = file.metadata()?;
-        if !meta.is_file() || meta.len() == 0 {
-            return Self::read_all(file, None);
-        }
-        let map = map(&file)?;
-        Ok(Self::Mapped { map, file, stamp: (meta.len(), meta.modified().ok()) })
-    }
-
-    fn read_all(reader: impl Read + 'static, size: Option<u64>) -> io::Result<Self> {
-        let progress = Progress::bytes(size, "reading reports");
-        let mut bytes = Vec::new();
-        progress.wrap_read(reader).read_to_end(&mut bytes)?;
-        progress.finish();
-        Ok(Self::Read(bytes))
-    }
-
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Self::Mapped { map, .. } => map,
-            Self::Read(bytes) => bytes,
-        }
-    }
-
-    /// An error if a mapped file changed while it was checked (its size or time of
-    /// change): the findings could then mix two versions of it.
-    fn unchanged(&self) -> io::Result<()> {
-        let Self::Mapped { file, stamp, .. } = self else { return Ok(()) };
-        let meta = file.metadata()?;
-        if (meta.len(), meta.modified().ok()) == *stamp {
-            Ok(())
-        } else {
-            Err(io::Error::other("the file changed while it was being checked; check a copy of it"))
-        }
-    }
-}
-
-/// Map `file` into memory, read only.
-#[allow(unsafe_code)] // the one use of `unsafe` in the workspace; see the SAFETY note
-fn map(file: &File) -> io::Result<memmap2::Mmap> {
-    // SAFETY: the map is only read, as bytes that are checked to be UTF-8 line by line
-    // before use. Another process changing the file while it is mapped can change those
-    // bytes under us (the lines a batch keeps are then read again differently; a report
-    // that no longer reads is skipped) or, if it truncates the file, end this process
-    // with SIGBUS, as it would `grep` or `ripgrep` reading a mapped file. `Input::unchanged`
-    // reports a file changed during the check as an error instead of its findings.
-    unsafe { memmap2::Mmap::map(file) }
 }

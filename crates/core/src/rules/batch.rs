@@ -12,24 +12,82 @@ use chrono::{DateTime, FixedOffset};
 
 use super::finding::Finding;
 use super::report::Report;
-use super::scan::{Time, scan};
+use super::report::{Category, Direction, Event};
+use super::scan::Time;
+use crate::agreement::Position;
 
 /// No whole report kept.
 const NONE: u32 = u32::MAX;
-/// In [`Brief::whole`]: the number is of a kept line, not of a built report.
-const LINE: u32 = 1 << 31;
+/// In [`Brief::whole`]: the number is of a tally, not of a whole report.
+const TALLY: u32 = 1 << 31;
 
-/// What a batch keeps of a report a rule may need.
+/// What the rules that keep running totals (DMZ headcount, rotation, materiel) read of a
+/// report of those kinds, besides its id and time: borrowed from a report, or from a
+/// batch's [`Tally`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Counted<'x> {
+    /// `Event::index` of the report.
+    pub kind: usize,
+    pub side: &'x str,
+    pub direction: Direction,
+    /// Persons (zone entries, rotation) or pieces (materiel).
+    pub count: u32,
+    /// The people's category (zone entries).
+    pub category: Category,
+    /// Port of entry (rotation, materiel).
+    pub port: &'x str,
+    /// The materiel's category and type.
+    pub item_category: &'x str,
+    pub item_type: &'x str,
+    pub position: Option<Position>,
+}
+
+impl<'x> Counted<'x> {
+    /// The counted parts of a report, if it is a DMZ entry or exit, rotation or materiel.
+    pub fn of(report: &'x Report) -> Option<Self> {
+        let counted = |side: &'x str, direction, count| Counted {
+            kind: report.event.index(),
+            side,
+            direction,
+            count,
+            category: Category::Military,
+            port: "",
+            item_category: "",
+            item_type: "",
+            position: report.position,
+        };
+        match &report.event {
+            Event::ZoneEntry { side, count, category, direction, .. } => {
+                Some(Counted { category: *category, ..counted(side, *direction, *count) })
+            }
+            Event::Rotation { side, port, direction, count } => {
+                Some(Counted { port, ..counted(side, *direction, *count) })
+            }
+            Event::Materiel { side, port, direction, category, item_type, quantity } => {
+                Some(Counted { port, item_category: category, item_type, ..counted(side, *direction, *quantity) })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A [`Counted`] kept in a batch, its names interned.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    kind: u8,
+    direction: Direction,
+    category: Category,
+    count: u32,
+    /// Side, port, materiel category and type, as numbers of the batch's names.
+    names: [u32; 4],
+    position: Option<Position>,
+}
+
+/// A kept report as the engine evaluates it in time order.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // made and used up at once, never stored
-pub(crate) enum Whole<'r> {
-    /// Nothing: no rule can need it.
-    None,
-    /// The report, built.
-    Report(Report),
-    /// Its line, which the fast reader reads, kept to be read again when the rules reach
-    /// the report: a line takes far less room than the report built from it.
-    Line(&'r str),
+pub(crate) enum Kept<'b> {
+    Report(&'b Report),
+    Tally(Counted<'b>),
 }
 
 /// What the engine keeps of every report.
@@ -48,7 +106,7 @@ pub(crate) struct Brief {
     pub source: u32,
     /// The observers' nationalities (a sorted set), interned; 0 is none.
     pub nationalities: u32,
-    /// Index of the whole report, or of its line with `LINE` set, or `NONE`.
+    /// Index of the whole report, or of its tally with `TALLY` set, or `NONE`.
     pub whole: u32,
 }
 
@@ -62,8 +120,10 @@ pub struct Batch<'r> {
     id_ends: Vec<usize>,
     /// Whole reports: owned when read from lines, borrowed when the caller has them.
     wholes: Vec<Cow<'r, Report>>,
-    /// Lines of reports kept whole, read again when checked (see [`Whole::Line`]).
-    lines: Vec<&'r str>,
+    /// Tallies of the reports whose other rules were evaluated as they were read.
+    tallies: Vec<Tally>,
+    /// The names in tallies.
+    names: Interner,
     /// Findings of reports evaluated as they were read, each with its key: the report's
     /// index << 32 | its place among that report's findings.
     pub(crate) pending: Vec<Finding>,
@@ -129,7 +189,6 @@ impl<'r> Batch<'r> {
             briefs: Vec::with_capacity(reports),
             ids: String::with_capacity(id_bytes),
             id_ends: Vec::with_capacity(reports),
-            lines: Vec::with_capacity(reports / 2),
             ..Self::default()
         }
     }
@@ -143,9 +202,9 @@ impl<'r> Batch<'r> {
         self.briefs.is_empty()
     }
 
-    /// Reports kept whole (those a rule may need), built or as their lines.
+    /// Reports kept for evaluation in time order: whole, or as tallies.
     pub fn wholes(&self) -> usize {
-        self.wholes.len() + self.lines.len()
+        self.wholes.len() + self.tallies.len()
     }
 
     /// Add a report, kept whole.
@@ -171,14 +230,15 @@ impl<'r> Batch<'r> {
             report.event.index(),
             (&report.reported_by.party, report.reported_by.team.as_deref()),
             &nationalities,
-            Whole::None,
+            None,
         );
         let last = self.briefs.len() - 1;
         self.briefs[last].whole = self.wholes.len() as u32;
         self.wholes.push(report);
     }
 
-    /// Add a report by its brief, with what is kept of it whole.
+    /// Add a report by its brief, with its tally when kept for the rules that keep running
+    /// totals.
     #[allow(clippy::too_many_arguments)] // a brief's parts
     pub(crate) fn push(
         &mut self,
@@ -189,7 +249,7 @@ impl<'r> Batch<'r> {
         kind: usize,
         (party, team): (&str, Option<&str>),
         nationalities: &[&str],
-        whole: Whole<'r>,
+        tally: Option<Counted<'_>>,
     ) {
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
@@ -212,16 +272,15 @@ impl<'r> Batch<'r> {
         let nationalities = self.nationalities.number(&key);
         self.key = key;
         let (lon, lat) = place.unwrap_or_default();
-        let whole = match whole {
-            Whole::Report(report) => {
-                self.wholes.push(Cow::Owned(report));
-                (self.wholes.len() - 1) as u32
+        let whole = match tally {
+            Some(c) => {
+                let names = [c.side, c.port, c.item_category, c.item_type].map(|name| self.names.number(name));
+                let (kind, direction, category, count, position) =
+                    (c.kind as u8, c.direction, c.category, c.count, c.position);
+                self.tallies.push(Tally { kind, direction, category, count, names, position });
+                (self.tallies.len() - 1) as u32 | TALLY
             }
-            Whole::Line(line) => {
-                self.lines.push(line);
-                (self.lines.len() - 1) as u32 | LINE
-            }
-            Whole::None => NONE,
+            None => NONE,
         };
         self.briefs.push(Brief {
             secs: start.secs,
@@ -241,12 +300,14 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
-        let (id_base, whole_base, line_base) = (self.ids.len(), self.wholes.len() as u32, self.lines.len() as u32);
+        let (id_base, whole_base, tally_base) = (self.ids.len(), self.wholes.len() as u32, self.tallies.len() as u32);
+        let names: Vec<u32> = other.names.names.iter().map(|n| self.names.number(n)).collect();
         self.ids.push_str(&other.ids);
         self.id_ends.extend(other.id_ends.iter().map(|e| e + id_base));
         let report_base = self.briefs.len() as u64;
         self.wholes.extend(other.wholes);
-        self.lines.extend(other.lines);
+        self.tallies
+            .extend(other.tallies.into_iter().map(|t| Tally { names: t.names.map(|n| names[n as usize]), ..t }));
         self.pending.extend(other.pending);
         self.pending_keys.extend(other.pending_keys.iter().map(|key| key + (report_base << 32)));
         self.briefs.extend(other.briefs.into_iter().map(|b| Brief {
@@ -254,7 +315,7 @@ impl<'r> Batch<'r> {
             nationalities: nationalities[b.nationalities as usize],
             whole: match b.whole {
                 NONE => NONE,
-                line if line & LINE != 0 => line + line_base,
+                tally if tally & TALLY != 0 => tally + tally_base,
                 whole => whole + whole_base,
             },
             ..b
@@ -272,21 +333,28 @@ impl<'r> Batch<'r> {
         brief.whole != NONE
     }
 
-    /// A brief's whole report, if kept: built again from its line if kept as one. A kept
-    /// line was read by the fast reader when the report was added, so it reads the same
-    /// again (the careful reader is the fallback should the text have changed since; a
-    /// line neither reads is skipped).
-    pub(crate) fn whole(&self, brief: &Brief) -> Option<Cow<'_, Report>> {
+    /// What is kept of a brief's report for evaluation in time order, if anything.
+    pub(crate) fn kept(&self, brief: &Brief) -> Option<Kept<'_>> {
         match brief.whole {
             NONE => None,
-            line if line & LINE != 0 => {
-                let line = self.lines.get((line & !LINE) as usize)?;
-                match scan(line) {
-                    Some(s) => Some(Cow::Owned(s.to_report())),
-                    None => Report::parse_careful(line).ok().map(Cow::Owned),
-                }
+            tally if tally & TALLY != 0 => {
+                let t = self.tallies.get((tally & !TALLY) as usize)?;
+                let [side, port, item_category, item_type] = t.names.map(|n| self.names.name(n));
+                let (kind, direction, category, count, position) =
+                    (usize::from(t.kind), t.direction, t.category, t.count, t.position);
+                Some(Kept::Tally(Counted {
+                    kind,
+                    side,
+                    direction,
+                    count,
+                    category,
+                    port,
+                    item_category,
+                    item_type,
+                    position,
+                }))
             }
-            whole => self.wholes.get(whole as usize).map(|r| Cow::Borrowed(r.as_ref())),
+            whole => self.wholes.get(whole as usize).map(|r| Kept::Report(r.as_ref())),
         }
     }
 

@@ -7,11 +7,11 @@ use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, BytesHasher, Sorted, Whole};
+use super::batch::{Batch, BytesHasher, Counted, Kept, Sorted};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
-use super::scan::{MAX_OBSERVERS, Scanned, scan};
+use super::scan::{MAX_OBSERVERS, scan};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -268,28 +268,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Read one report line into `batch`: its brief, and, when a rule may need the whole
-    /// report, either the findings it shows on its own (evaluated now) or, if its kind is
-    /// one whose rules keep running totals, the whole report, to be evaluated in time
-    /// order by [`Checker::check_batch`]. A line that is not a valid report, or names a
-    /// side the agreement does not have, is an error and adds nothing.
+    /// report, the findings it shows on its own (evaluated now); a report of a kind whose
+    /// rules keep running totals also leaves what those rules read (its tally), for
+    /// [`Checker::check_batch`] to evaluate in time order. A line that is not a valid
+    /// report, or names a side the agreement does not have, is an error and adds nothing.
     pub fn read_line(&self, batch: &mut Batch, line: &str) -> Result<(), ReportError> {
-        self.read(batch, line, |s| Whole::Report(s.to_report()))
-    }
-
-    /// As [`Checker::read_line`], for a line that lives as long as the batch (a file
-    /// mapped or read into memory): where the whole report is kept, the batch keeps the
-    /// line and builds the report again when it is checked, which takes far less memory
-    /// than keeping it built. The line must not change until the batch is checked.
-    pub fn read_kept_line<'r>(&self, batch: &mut Batch<'r>, line: &'r str) -> Result<(), ReportError> {
-        self.read(batch, line, |_| Whole::Line(line))
-    }
-
-    fn read<'r, 'l>(
-        &self,
-        batch: &mut Batch<'r>,
-        line: &'l str,
-        keep: impl FnOnce(&Scanned<'l>) -> Whole<'r>,
-    ) -> Result<(), ReportError> {
         let Some(s) = scan(line) else {
             let report = Report::parse_careful(line)?;
             self.check_names(&report)?;
@@ -319,30 +302,31 @@ impl<'a> Checker<'a> {
             count += 1;
         }
         let nationalities = &names[..count];
-        let kept = match (whole, self.stateful[s.kind]) {
-            (false, _) => Whole::None,
-            (true, true) => keep(&s),
-            (true, false) => {
-                self.evaluate_alone(batch, &s.to_report());
-                Whole::None
-            }
-        };
-        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, (s.party, s.team), nationalities, kept);
+        let report = whole.then(|| s.to_report());
+        let tally = report.as_ref().and_then(|report| {
+            self.evaluate_alone(batch, report);
+            Counted::of(report).filter(|_| self.stateful[s.kind])
+        });
+        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, (s.party, s.team), nationalities, tally);
         Ok(())
     }
 
-    /// Evaluate a report of a kind whose rules keep no running totals, as the next report
-    /// of `batch`: its findings wait in the batch for their place in time order.
+    /// Evaluate the provisions that keep no running totals against a report, as the next
+    /// report of `batch`: its findings wait in the batch for their place in time order.
     fn evaluate_alone(&self, batch: &mut Batch, report: &Report) {
+        let (kind, index) = (report.event.index(), batch.len());
         let mut spots = Vec::new();
         self.spots(report, &mut spots);
-        let before = batch.pending.len();
-        for &p in &self.by_kind[report.event.index()] {
-            self.evaluate(&self.prepared[p], report, &spots, &mut batch.pending);
+        for (rank, &p) in self.by_kind[kind].iter().enumerate() {
+            let prepared = &self.prepared[p];
+            if keeps_state(prepared.rule, kind) {
+                continue;
+            }
+            let before = batch.pending.len();
+            self.evaluate(prepared, report, &spots, &mut batch.pending);
+            let emitted = batch.pending.len() - before;
+            batch.pending_keys.extend((0..emitted).map(|e| finding_key(index, rank, e)));
         }
-        let index = batch.len() as u64;
-        let seqs = 0..(batch.pending.len() - before) as u64;
-        batch.pending_keys.extend(seqs.map(|seq| index << 32 | seq));
     }
 
     /// Whether a report of `kind` and `class` by side `side` at `place` may break a
@@ -535,32 +519,45 @@ impl<'a> Checker<'a> {
         let incidents = incidents::group(&sightings);
         drop(sightings);
         // Findings, each with its place in the order they would have if every report
-        // were evaluated in time order: (position of its report) << 32 | (its place
-        // among that report's findings).
+        // were evaluated in time order (`finding_key`).
         let mut out = Vec::new();
         let mut keys: Vec<u64> = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();
         for (i, brief) in wholes {
-            let Some(report) = batch.whole(brief) else { continue };
-            let report = report.as_ref();
-            let applicable = &self.by_kind[report.event.index()];
-            if applicable.is_empty() {
-                continue;
+            let Some(kept) = batch.kept(brief) else { continue };
+            let report = match &kept {
+                Kept::Report(report) => Some(*report),
+                Kept::Tally(_) => None,
+            };
+            let counted = match kept {
+                Kept::Report(report) => Counted::of(report),
+                Kept::Tally(counted) => Some(counted),
+            };
+            let kind = match (report, &counted) {
+                (Some(report), _) => report.event.index(),
+                (None, Some(counted)) => counted.kind,
+                (None, None) => continue,
+            };
+            if let Some(report) = report {
+                self.spots(report, &mut spots);
             }
-            self.spots(report, &mut spots);
-            for &p in applicable {
+            for (rank, &p) in self.by_kind[kind].iter().enumerate() {
                 let prepared = &self.prepared[p];
-                if !self.evaluate_in_order(prepared, &sorted, i, report, &spots, &mut state, &mut out) {
-                    self.evaluate(prepared, report, &spots, &mut out);
+                let before = out.len();
+                match (keeps_state(prepared.rule, kind), report, &counted) {
+                    (true, _, Some(counted)) => {
+                        self.evaluate_in_order(prepared, &sorted, i, counted, &mut state, &mut out);
+                    }
+                    // The rest of a tally's rules were evaluated as it was read.
+                    (false, Some(report), _) => self.evaluate(prepared, report, &spots, &mut out),
+                    _ => {}
                 }
+                keys.extend((0..out.len() - before).map(|e| finding_key(i, rank, e)));
             }
-            let seqs = 0..(out.len() - keys.len()) as u64;
-            keys.extend(seqs.map(|seq| (i as u64) << 32 | seq));
         }
         self.close_day(&sorted, &mut state, &mut out);
-        let seqs = 0..(out.len() - keys.len()) as u64;
-        keys.extend(seqs.map(|seq| (sorted.len() as u64) << 32 | seq));
+        keys.extend((0..out.len() - keys.len()).map(|e| finding_key(sorted.len(), 0, e)));
         // The findings of reports evaluated as they were read join the others, and all
         // are taken in the order of their keys (by their index in `all`).
         let mut all = out;
@@ -901,33 +898,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Evaluate one provision that keeps running totals against the next report in time
-    /// order (the `index`-th); false if the provision and the report's event are not of
-    /// that sort (then [`Checker::evaluate`] takes them).
-    #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // the evaluation context
+    /// Evaluate one provision that keeps running totals (see [`keeps_state`]) against
+    /// the next report in time order (the `index`-th), by what those rules read of it.
     fn evaluate_in_order(
         &self,
         prepared: &Prepared<'a>,
         reports: &Sorted,
         index: usize,
-        report: &Report,
-        spots: &[Spot],
+        c: &Counted,
         state: &mut State,
         out: &mut Vec<Finding>,
-    ) -> bool {
-        let _ = spots;
-        let start = report.observed_at.start();
-        let id = || vec![report.id.to_string()];
+    ) {
+        let start = reports.start(index);
+        let id = || vec![reports.id(index).to_owned()];
         let (citation, rule) = (prepared.citation, prepared.rule);
-        match (rule, &report.event) {
-            (Rule::HeadcountLimit(r), Event::ZoneEntry { side, count, category, direction, .. })
-                if role_matches(r.role, *category) =>
-            {
-                let key = (prepared.index, side.clone());
+        let side = c.side;
+        let count = c.count;
+        let direction = c.direction;
+        match rule {
+            Rule::HeadcountLimit(r) if c.kind == Event::ZONE_ENTRY && role_matches(r.role, c.category) => {
+                let key = (prepared.index, Text::from(side));
                 let before = *state.headcount.get(&key).unwrap_or(&0);
                 let now = match direction {
-                    Direction::In => before + i64::from(*count),
-                    Direction::Out => (before - i64::from(*count)).max(0),
+                    Direction::In => before + i64::from(count),
+                    Direction::Out => (before - i64::from(count)).max(0),
                 };
                 state.headcount.insert(key, now);
                 if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
@@ -937,36 +931,37 @@ impl<'a> Checker<'a> {
                         Some(side),
                         id(),
                         start,
-                        report.position,
+                        c.position,
                         Some(r.zone.to_string()),
                         format!(
                             "{now} {} of {side} in {} at once; {citation} allows {}",
-                            category_words(*category),
+                            category_words(c.category),
                             r.zone,
                             r.max_per_side
                         ),
                     ));
                 }
             }
-            (Rule::Rotation(r), Event::Rotation { side, port, direction, count }) => {
+            Rule::Rotation(r) if c.kind == Event::ROTATION => {
                 if start < self.agreement.effective_at() {
-                    return true;
+                    return;
                 }
+                let port = c.port;
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, report.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, c.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
-                let balance = state.rotation_balance.entry(side.clone()).or_default();
+                let balance = state.rotation_balance.entry(side.into()).or_default();
                 match direction {
-                    Direction::In => balance.0 += u64::from(*count),
-                    Direction::Out => balance.1 += u64::from(*count),
+                    Direction::In => balance.0 += u64::from(count),
+                    Direction::Out => balance.1 += u64::from(count),
                 }
-                state.day_reports.entry(side.clone()).or_default().push(index);
-                if *direction == Direction::In {
+                state.day_reports.entry(side.into()).or_default().push(index);
+                if direction == Direction::In {
                     let local = start.with_timezone(&self.agreement.signed_at().timezone());
-                    let month = state.rotation_month.entry((side.clone(), local.year(), local.month())).or_default();
+                    let month = state.rotation_month.entry((side.into(), local.year(), local.month())).or_default();
                     let before = *month;
-                    *month += u64::from(*count);
+                    *month += u64::from(count);
                     let cap = u64::from(r.monthly_cap_per_side);
                     if *month > cap && before <= cap {
                         out.push(self.finding(
@@ -975,7 +970,7 @@ impl<'a> Checker<'a> {
                             Some(side),
                             id(),
                             start,
-                            report.position,
+                            c.position,
                             None,
                             format!(
                                 "{} personnel of {side} admitted in {}-{:02}; {citation} allows {cap} a calendar month",
@@ -987,27 +982,27 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            (Rule::Replacement(r), Event::Materiel { side, port, direction, category, item_type, quantity })
-                if r.categories.iter().any(|c| c == category) =>
+            Rule::Replacement(r)
+                if c.kind == Event::MATERIEL && r.categories.iter().any(|category| category == c.item_category) =>
             {
                 if start < self.agreement.effective_at() {
-                    return true;
+                    return;
                 }
+                let (port, item_type, quantity) = (c.port, c.item_type, count);
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, report.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(*direction))));
+                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, c.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
-                let key = (side.clone(), item_type.clone());
+                let key: (Text, Text) = (side.into(), item_type.into());
                 let balance = state.materiel_balance.entry(key.clone()).or_default();
                 match direction {
-                    Direction::In => balance.0 += u64::from(*quantity),
-                    Direction::Out => balance.1 += u64::from(*quantity),
+                    Direction::In => balance.0 += u64::from(quantity),
+                    Direction::Out => balance.1 += u64::from(quantity),
                 }
                 state.day_materiel.entry(key).or_default().push(index);
             }
-            _ => return false,
+            _ => {}
         }
-        true
     }
 
     #[allow(clippy::too_many_arguments)] // the evaluation context
@@ -1236,6 +1231,14 @@ fn interest(
     table
 }
 
+/// A finding's place in the order every report evaluated in time order would give: the
+/// position of its report in that order, the rank of the provision among those of the
+/// report's kind, and its place among that provision's findings for that report.
+fn finding_key(position: usize, rank: usize, emitted: usize) -> u64 {
+    debug_assert!(rank < 1 << 12 && emitted < 1 << 20);
+    (position as u64) << 32 | (rank as u64) << 20 | emitted as u64
+}
+
 /// Whether `rule` keeps running totals over reports of `kind` (and so evaluates them in
 /// time order, in [`Checker::evaluate_in_order`]).
 fn keeps_state(rule: &Rule, kind: usize) -> bool {
@@ -1437,7 +1440,7 @@ mod tests {
             let nanos = if i % 3 == 0 { (next() % 4) as u32 * 250_000_000 } else { 0 };
             let id = format!("report-with-a-long-shared-prefix-{}", next() % 700);
             let id = if i % 5 == 0 { format!("{}", next() % 90) } else { id };
-            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], Whole::None);
+            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
         }
         let order = time_order(&batch);
         let key = |i: u32| {
