@@ -189,6 +189,9 @@ impl<'r> Batch<'r> {
             briefs: Vec::with_capacity(reports),
             ids: String::with_capacity(id_bytes),
             id_ends: Vec::with_capacity(reports),
+            pending: Vec::with_capacity(reports / 4),
+            pending_keys: Vec::with_capacity(reports / 4),
+            tallies: Vec::with_capacity(reports / 4),
             ..Self::default()
         }
     }

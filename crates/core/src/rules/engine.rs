@@ -62,6 +62,8 @@ struct State {
     incidents: Incidents,
     /// Incidents with findings (by first report): name, sources and nationalities.
     summaries: HashMap<usize, Option<Summary>, BuildHasherDefault<WordHasher>>,
+    /// The last incident of one report with findings, and its summary.
+    last_alone: Option<(usize, Option<Summary>)>,
 }
 
 impl State {
@@ -72,13 +74,23 @@ impl State {
             return;
         }
         let Some(first) = self.incidents.first(index) else { return };
-        // An incident's sources are counted once, however many findings it has.
+        // An incident's sources are counted once, however many findings it has. The
+        // findings of one report come together, so the last lone report's summary is
+        // kept apart from the map, which holds only incidents of several reports.
         let incidents = &self.incidents;
-        let summary = self.summaries.entry(first).or_insert_with(|| {
+        let summarise = || {
             incidents.of(reports, index).map(|incident| {
                 (format!("incident-{}", reports.id(incident.first)), incident.sources, incident.nationalities)
             })
-        });
+        };
+        let summary = if incidents.alone(first) {
+            if self.last_alone.as_ref().is_none_or(|(at, _)| *at != first) {
+                self.last_alone = Some((first, summarise()));
+            }
+            self.last_alone.as_ref().and_then(|(_, summary)| summary.as_ref())
+        } else {
+            self.summaries.entry(first).or_insert_with(summarise).as_ref()
+        };
         let Some((name, sources, nationalities)) = summary else { return };
         finding.incident.clone_from(name);
         finding.sources = *sources;
@@ -1316,7 +1328,7 @@ fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usiz
     {
         // Only looked up, never iterated: a hash map cannot change the result.
         let mut by_key: HashMap<(&Citation, &'static str, &str), usize, BuildHasherDefault<BytesHasher>> =
-            HashMap::default();
+            HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
         for f in order {
             let finding = &findings[f];
             if finding.incident.is_empty() {

@@ -141,6 +141,11 @@ impl Incidents {
         self.root.get(index).map(|&r| r as usize)
     }
 
+    /// Whether the incident whose first report is `first` has no other report.
+    pub fn alone(&self, first: usize) -> bool {
+        !self.members.contains_key(&(first as u32))
+    }
+
     /// The incident of report `index`, with its sources and their nationalities.
     pub(crate) fn of(&self, reports: &Sorted, index: usize) -> Option<Incident> {
         let first = *self.root.get(index)? as usize;
