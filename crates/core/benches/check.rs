@@ -7,6 +7,7 @@
 
 use armistice_core::agreement::{builtin, load};
 use armistice_core::geo::Atlas;
+use armistice_core::rules::scan::scan;
 use armistice_core::rules::{Batch, Checker, Report};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -44,6 +45,10 @@ fn check(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("reports");
     group.throughput(Throughput::Elements(n as u64));
+    // The fast reader alone (`Report::parse` also builds the owned report).
+    group.bench_function("scan_line", |b| {
+        b.iter(|| text.iter().filter(|l| scan(l).is_some()).count());
+    });
     group.bench_function("parse_ndjson_line", |b| {
         b.iter(|| text.iter().filter(|l| Report::parse(l).is_ok()).count());
     });
