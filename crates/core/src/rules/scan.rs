@@ -744,8 +744,19 @@ impl<'a> Cursor<'a> {
         Some(Estimate { low: counts[0]?, best: counts[1]?, high: counts[2]? })
     }
 
+    /// A time as [`parse_time`] reads it. Its length is known from its 20th byte, and
+    /// `parse_time` checks every byte, none of which may then be a quote, backslash or
+    /// control character: the string ends where the time does, without looking for it.
     fn time(&mut self) -> Option<Time> {
-        parse_time(self.string()?)
+        self.eat(b'"')?;
+        let start = self.at;
+        let len = if self.bytes.get(start + 19) == Some(&b'Z') { 20 } else { 25 };
+        let time = parse_time_bytes(self.bytes.get(start..start + len)?)?;
+        if self.bytes.get(start + len) != Some(&b'"') {
+            return None;
+        }
+        self.at = start + len + 1;
+        Some(time)
     }
 }
 
@@ -771,14 +782,17 @@ impl Time {
     }
 }
 
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * i64::from((month + 9) % 12) + 2) / 5 + i64::from(day) - 1;
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar, for a year of
+/// four digits (as a time has). The calendar is counted from the March before the year
+/// (so that the leap day comes last) and 400 years earlier still, which keeps every
+/// number positive: unsigned division by constants, no sign fix-ups.
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let (year, month) = if month <= 2 { (year + 399, month + 9) } else { (year + 400, month - 3) };
+    let (era, year_of_era) = (year / 400, year % 400);
+    let day_of_year = (153 * month + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    // 719,468 days from 0000-03-01 to 1970-01-01, and 146,097 in the era added.
+    i64::from(era * 146_097 + day_of_era) - 719_468 - 146_097
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -794,23 +808,29 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// `None` for anything else (fractions of a second, a leap second, another separator),
 /// which the careful path reads.
 pub fn parse_time(text: &str) -> Option<Time> {
-    let b = text.as_bytes();
-    if b.len() < 20 {
-        return None;
-    }
-    let two = |i: usize| -> Option<u32> {
-        let (h, l) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
-        (h < 10 && l < 10).then(|| u32::from(h) * 10 + u32::from(l))
-    };
-    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let year = two(0)? * 100 + two(2)?;
-    let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
-    let offset = match (b.len(), b[19]) {
-        (20, b'Z') => 0,
-        (25, sign @ (b'+' | b'-')) if b[22] == b':' => {
-            let (h, m) = (two(20)?, two(23)?);
+    parse_time_bytes(text.as_bytes())
+}
+
+/// [`parse_time`] on the bytes of a time. Every byte is checked: a digit or the one
+/// separator its place takes.
+fn parse_time_bytes(b: &[u8]) -> Option<Time> {
+    // Eight bytes at a time, read as numbers: "YYYY-MM-", "DDTHH:MM" and "HH:MM:SS"
+    // (this one overlapping the second, so that every two-digit field and separator
+    // is whole in one word).
+    let word = |at: usize| b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    let date = Template::DATE.pairs(word(0)?)?;
+    let day_time = Template::DAY_TIME.pairs(word(8)?)?;
+    let time = Template::TIME.pairs(word(11)?)?;
+    let pair = |pairs: u64, place: u32| (pairs >> (8 * place)) as u32 & 0xff;
+    let year = pair(date, 0) * 100 + pair(date, 2);
+    let (month, day) = (pair(date, 5), pair(day_time, 0));
+    let (hour, minute, second) = (pair(day_time, 3), pair(day_time, 6), pair(time, 6));
+    let offset = match (b.len(), b.get(19)) {
+        (20, Some(b'Z')) => 0,
+        (25, Some(&sign @ (b'+' | b'-'))) => {
+            // "SS±HH:MM": the sign is in the place the template leaves unchecked.
+            let zone = Template::ZONE.pairs(word(17)?)?;
+            let (h, m) = (pair(zone, 3), pair(zone, 6));
             if h > 23 || m > 59 {
                 return None;
             }
@@ -825,8 +845,65 @@ pub fn parse_time(text: &str) -> Option<Time> {
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let local = days_from_civil(i64::from(year), month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let local = days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
     Some(Time { secs: local - i64::from(offset), offset })
+}
+
+/// What the eight bytes of a word of a time must hold (byte 0 lowest): digits where
+/// `digits` has 0xff, and `literal`'s bytes where `fixed` has 0xff (any byte elsewhere).
+struct Template {
+    digits: u64,
+    fixed: u64,
+    literal: u64,
+}
+
+impl Template {
+    /// "YYYY-MM-".
+    const DATE: Self = Self::new(b"dddd-dd-");
+    /// "DDTHH:MM".
+    const DAY_TIME: Self = Self::new(b"ddTdd:dd");
+    /// "HH:MM:SS".
+    const TIME: Self = Self::new(b"dd:dd:dd");
+    /// "SS±HH:MM": the sign is left to the caller.
+    const ZONE: Self = Self::new(b"ddxdd:dd");
+
+    /// From a pattern: `d` a digit, `x` anything, any other byte itself.
+    const fn new(pattern: &[u8; 8]) -> Self {
+        let (mut digits, mut fixed, mut literal, mut i) = (0u64, 0u64, 0u64, 0);
+        while i < 8 {
+            match pattern[i] {
+                b'd' => digits |= 0xff << (8 * i),
+                b'x' => {}
+                byte => {
+                    fixed |= 0xff << (8 * i);
+                    literal |= (byte as u64) << (8 * i);
+                }
+            }
+            i += 1;
+        }
+        Self { digits, fixed, literal }
+    }
+
+    /// If `word` fits: at each byte that starts two digits, their value (10 times the
+    /// first plus the second, so under 100: no byte carries into the next). Bytes
+    /// where no pair of digits starts hold nothing of use.
+    #[inline(always)]
+    fn pairs(&self, word: u64) -> Option<u64> {
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let high = self.digits & HIGHS;
+        let zeros = self.digits & 0x3030_3030_3030_3030;
+        let x = word & self.digits;
+        // A digit is 0x30..=0x39. With its high bit clear, adding 0x46 sets it for 0x3a
+        // and up, and (x | 0x80) - 0x30 keeps it only for 0x30 and up; neither carries
+        // nor borrows across bytes.
+        let bad =
+            (x & high) | (x.wrapping_add(self.digits & 0x4646_4646_4646_4646) & high) | (!((x | high) - zeros) & high);
+        if bad != 0 || word & self.fixed != self.literal {
+            return None;
+        }
+        let values = x - zeros;
+        Some(values * 10 + (values >> 8))
+    }
 }
 
 #[cfg(test)]
@@ -876,6 +953,19 @@ mod tests {
         assert_eq!(FIELDS[EVENT_BIT as usize], "side");
     }
 
+    /// Every date of four-digit years counts the days from 1970 as chrono does.
+    #[test]
+    fn days_count_as_chrono_counts_them() {
+        use chrono::Datelike;
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let mut date = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        while date.year() <= 9999 {
+            let days = date.signed_duration_since(epoch).num_days();
+            assert_eq!(days_from_civil(date.year() as u32, date.month(), date.day()), days, "{date}");
+            date = date.succ_opt().unwrap();
+        }
+    }
+
     #[test]
     fn times_read_as_chrono_reads_them() {
         for text in [
@@ -899,6 +989,34 @@ mod tests {
         ] {
             assert_eq!(parse_time(text), None, "{text}");
         }
+    }
+
+    /// Every change of one byte of a few times (to each byte value) reads the same as
+    /// chrono reads it, or goes to the careful path where chrono reads something this
+    /// reader leaves to it (a lowercase `t` or `z`, a space, a leap second).
+    #[test]
+    fn times_changed_in_one_byte_read_as_chrono_reads_them() {
+        let mut read = 0;
+        for base in ["1953-07-27T22:00:00+09:00", "2000-02-29T23:59:59Z", "1900-02-28T00:00:00-12:45"] {
+            for place in 0..base.len() {
+                for byte in 0..=255u8 {
+                    let mut bytes = base.as_bytes().to_vec();
+                    bytes[place] = byte;
+                    let theirs = std::str::from_utf8(&bytes).ok().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+                    match (parse_time_bytes(&bytes), theirs) {
+                        (Some(ours), Some(theirs)) => {
+                            let ours = ours.timestamp().0;
+                            assert_eq!((ours, ours.offset()), (theirs, theirs.offset()), "{bytes:?}");
+                            read += 1;
+                        }
+                        (Some(ours), None) => panic!("{bytes:?} read as {ours:?}, which chrono does not read"),
+                        (None, Some(_)) => assert!(matches!(byte, b't' | b' ' | b'z' | b'6'), "{bytes:?}"),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+        assert!(read > 300, "{read}");
     }
 
     #[test]
