@@ -523,26 +523,75 @@ impl<'a> Scanned<'a> {
     }
 }
 
-/// Where a string's text ends in `rest`: the first quote, backslash or control
-/// character, looked for eight bytes at a time.
-fn string_end(rest: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte that is zero (exact for the lowest such byte, which is
-    // all that is read).
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let mut at = 0;
-    while let Some(chunk) = rest.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().ok()?);
-        let found = zero(word ^ (ONES * u64::from(b'"')))
-            | zero(word ^ (ONES * u64::from(b'\\')))
-            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
+/// The 16 bytes of `bytes` from `at` as a little-endian number, zeros past its end (a
+/// zero is a control character, which ends every search for a string's end, so a string
+/// cut off by the end of the line is never taken for a whole one).
+#[inline(always)]
+fn block(bytes: &[u8], at: usize) -> u128 {
+    let load =
+        |from: usize| bytes.get(from..from + 16).and_then(|b| <[u8; 16]>::try_from(b).ok()).map(u128::from_le_bytes);
+    if let Some(block) = load(at) {
+        return block;
     }
-    rest[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|i| at + i)
+    // Near the end of the line: its last 16 bytes, moved down to start at `at`.
+    match bytes.len().checked_sub(16).and_then(load) {
+        Some(last) if at <= bytes.len() => last.checked_shr(8 * (at + 16 - bytes.len()) as u32).unwrap_or(0),
+        _ => {
+            let mut block = [0; 16];
+            for (to, from) in block.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
+                *to = *from;
+            }
+            u128::from_le_bytes(block)
+        }
+    }
+}
+
+/// One bit for each byte of `block` that ends a string's plain text: a quote, a
+/// backslash or a control character. In one SSE2 register (baseline on x86_64).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn specials(block: u128) -> u32 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, m128i, min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+    let v = m128i::from(block);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
+    // A byte is under 0x20 when the smaller of it and 0x1f is itself.
+    let control = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
+    move_mask_i8_m128i(quote | backslash | control) as u32
+}
+
+/// One bit for each byte of `block` for which `test` holds.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn bits_where(block: u128, test: impl Fn(u8) -> bool) -> u32 {
+    block.to_le_bytes().iter().rev().fold(0, |bits, &b| bits << 1 | u32::from(test(b)))
+}
+
+/// As [`specials`], a byte at a time: on other targets (and in a test against the SSE2
+/// one).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn specials(block: u128) -> u32 {
+    specials_scalar(block)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn specials_scalar(block: u128) -> u32 {
+    bits_where(block, |b| b == b'"' || b == b'\\' || b < 0x20)
+}
+
+/// Where the plain text of a string starting at `start` ends: the place of the first
+/// quote, backslash or control character, looked for 16 bytes at a time; the line's
+/// length or more if it has none.
+#[inline(always)]
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start;
+    loop {
+        let found = specials(block(bytes, at));
+        if found != 0 {
+            return at + found.trailing_zeros() as usize;
+        }
+        at += 16;
+    }
 }
 
 /// A position in a line, for the reader.
@@ -554,7 +603,18 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     /// The next byte that is not JSON white space, not consumed.
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
+        // Generated lines have no white space between tokens: one test for that first.
+        match self.bytes.get(self.at) {
+            Some(&b) if b > b' ' => Some(b),
+            _ => self.skip_space(),
+        }
+    }
+
+    /// [`Cursor::peek`] past white space.
+    #[cold]
+    fn skip_space(&mut self) -> Option<u8> {
         while let Some(&b) = self.bytes.get(self.at) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 return Some(b);
@@ -564,6 +624,7 @@ impl<'a> Cursor<'a> {
         None
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
@@ -577,13 +638,13 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
-        let len = self.bytes.get(start..).and_then(string_end)?;
-        if self.bytes[start + len] != b'"' {
+        let end = string_end(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
-        self.at = start + len + 1;
+        self.at = end + 1;
         // Both ends are at ASCII bytes, so on character boundaries.
-        self.text.get(start..start + len)
+        self.text.get(start..end)
     }
 
     /// `{ "key": value, ... }`, each value read by `field` (which must consume it).
@@ -951,6 +1012,37 @@ mod tests {
         assert_eq!(field_bit("nationality"), None);
         assert_eq!(FIELDS[ENVELOPE_END], "kind");
         assert_eq!(FIELDS[EVENT_BIT as usize], "side");
+    }
+
+    /// A block read near the end of a line is the line's bytes then zeros; SSE2 and a
+    /// byte at a time find the same special bytes of every value at every place.
+    #[test]
+    fn blocks_and_the_search_for_a_strings_end() {
+        let line: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..line.len() {
+            let bytes = &line[..len];
+            for at in 0..len + 20 {
+                let mut expected = [0u8; 16];
+                for (i, e) in expected.iter_mut().enumerate() {
+                    *e = bytes.get(at + i).copied().unwrap_or(0);
+                }
+                assert_eq!(block(bytes, at), u128::from_le_bytes(expected), "{len} {at}");
+            }
+        }
+        for byte in 0..=255u8 {
+            for place in 0..16 {
+                for other in [b'a', b'0', b'"', 0x7f, 0x80, 0xff, b'.', b'E', 0] {
+                    let mut block = [other; 16];
+                    block[place] = byte;
+                    let block = u128::from_le_bytes(block);
+                    assert_eq!(specials(block), specials_scalar(block), "{byte} {place} {other}");
+                }
+            }
+        }
+        assert_eq!(specials(u128::from_le_bytes(*b"ab\"\\\n\x1f\x20\x7f\x80\xff\x00cdef\"")), 0b1000_0100_0011_1100);
+        assert_eq!(string_end(br#"abc"def"#, 0), 3);
+        assert_eq!(string_end(b"0123456789abcdefghij\\", 2), 20);
+        assert_eq!(string_end(b"0123456789abcdefghij", 2), 20);
     }
 
     /// Every date of four-digit years counts the days from 1970 as chrono does.
