@@ -105,54 +105,121 @@ pub(crate) const FIELDS: [&str; 37] = [
     "wounded",
 ];
 
-/// A key's place in a short list of keys, for [`Cursor::record`].
-fn keys<'k>(names: &'k [&'k str]) -> impl Fn(&str) -> Option<usize> + 'k {
-    move |key| names.iter().position(|name| *name == key)
+/// A name the reader expects in a line (an object's key, or a string value from a short
+/// list), held ready to be compared with the line 16 bytes at a time: a masked
+/// comparison of two numbers instead of finding where the string ends, then comparing
+/// text, then looking for the colon after a key.
+#[derive(Clone, Copy)]
+struct Name {
+    /// `"name":` as [`block`] reads it from a line: its first 16 bytes, then the rest.
+    pattern: [u128; 2],
+    /// Ones over the bytes of `pattern` that a key takes (`"name":`), and those that a
+    /// string value takes (`"name"`).
+    key: [u128; 2],
+    value: [u128; 2],
+    text: &'static str,
 }
 
-/// A top-level field's bit (its place in [`FIELDS`]).
-fn field_bit(key: &str) -> Option<usize> {
-    Some(match key {
-        "id" => 0,
-        "reported_by" => 1,
-        "observed_at" => 2,
-        "time_precision" => 3,
-        "received_at" => 4,
-        "position" => 5,
-        "track" => 6,
-        "location_precision_m" => 7,
-        "alleged_responsible" => 8,
-        "assessed_responsible" => 9,
-        "evidence" => 10,
-        "notes" => 11,
-        "kind" => 12,
-        "$schema" => 13,
-        "side" => 14,
-        "count" => 15,
-        "category" => 16,
-        "armed" => 17,
-        "unit" => 18,
-        "authorization" => 19,
-        "military" => 20,
-        "vehicle_type" => 21,
-        "act" => 22,
-        "origin" => 23,
-        "direction_deg" => 24,
-        "aircraft_type" => 25,
-        "naval" => 26,
-        "blockading" => 27,
-        "vessel_type" => 28,
-        "direction" => 29,
-        "hazard" => 30,
-        "removed" => 31,
-        "port" => 32,
-        "item_type" => 33,
-        "quantity" => 34,
-        "killed" => 35,
-        "wounded" => 36,
-        _ => return None,
-    })
+/// How a [`Name`] is written: as a key and its colon, or as a string value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Key,
+    Value,
 }
+
+impl Name {
+    const fn new(text: &'static str) -> Self {
+        let mut name = Name { pattern: [0; 2], key: [0; 2], value: [0; 2], text };
+        let len = text.len() + 3;
+        let mut i = 0;
+        while i < len {
+            let byte = match i {
+                0 => b'"',
+                _ if i <= text.len() => text.as_bytes()[i - 1],
+                _ if i == text.len() + 1 => b'"',
+                _ => b':',
+            };
+            name.pattern[i / 16] |= (byte as u128) << (8 * (i % 16));
+            name.key[i / 16] |= 0xff << (8 * (i % 16));
+            if i < len - 1 {
+                name.value[i / 16] |= 0xff << (8 * (i % 16));
+            }
+            i += 1;
+        }
+        name
+    }
+
+    /// Bytes the name takes in this form.
+    #[inline(always)]
+    fn len(&self, form: Form) -> usize {
+        self.text.len() + if form == Form::Key { 3 } else { 2 }
+    }
+
+    /// Whether the line `bytes` holds the name in this form at `at`, `head` being
+    /// [`block`]`(bytes, at)`. A name holds no quote, backslash or control character,
+    /// so a string that matches is exactly the name, as any JSON reader reads it.
+    #[inline(always)]
+    fn is_at(&self, head: u128, bytes: &[u8], at: usize, form: Form) -> bool {
+        let mask = if form == Form::Key { self.key } else { self.value };
+        (head ^ self.pattern[0]) & mask[0] == 0
+            && (mask[1] == 0 || (block(bytes, at + 16) ^ self.pattern[1]) & mask[1] == 0)
+    }
+}
+
+/// [`Name`]s for a list of texts.
+const fn names<const N: usize>(texts: [&'static str; N]) -> [Name; N] {
+    let mut out = [Name::new(""); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Name::new(texts[i]);
+        i += 1;
+    }
+    out
+}
+
+const FIELD_NAMES: [Name; FIELDS.len()] = names(FIELDS);
+
+/// The slot in [`FIELD_SLOTS`] of the top-level key that `head` (a [`block`] from its
+/// opening quote) starts, from its first three bytes (for `"id"`, its closing quote is
+/// the third): a multiplicative hash, its multiplier picked so that no two fields with
+/// different first three bytes share a slot.
+const fn field_slot(head: u128) -> usize {
+    ((head >> 8) as u32 & 0xff_ffff).wrapping_mul(0x3118_3e39) as usize >> 26
+}
+
+/// No field in this place of a slot.
+const NO_FIELD: (u8, u8) = (u8::MAX, 0);
+
+/// The fields whose first three bytes hash to each slot, as (place in [`FIELDS`],
+/// bytes of `"name":`): one, or two for `direction` and `direction_deg`, which share
+/// them. The length is here so that the reader's place after a key does not wait on
+/// reading its [`Name`]. Built when compiling, which fails should a third field land in
+/// a slot.
+const FIELD_SLOTS: [[(u8, u8); 2]; 64] = {
+    let mut slots = [[NO_FIELD; 2]; 64];
+    let mut i = 0;
+    while i < FIELDS.len() {
+        let slot = &mut slots[field_slot(FIELD_NAMES[i].pattern[0])];
+        let entry = (i as u8, FIELDS[i].len() as u8 + 3);
+        if slot[0].0 == NO_FIELD.0 {
+            slot[0] = entry;
+        } else if slot[1].0 == NO_FIELD.0 {
+            slot[1] = entry;
+        } else {
+            panic!("three fields share a slot of FIELD_SLOTS: pick another multiplier in field_slot");
+        }
+        i += 1;
+    }
+    slots
+};
+
+const REPORTER_KEYS: [Name; 3] = names(["party", "team", "observers"]);
+const OBSERVER_KEYS: [Name; 2] = names(["name", "nationality"]);
+const WINDOW_KEYS: [Name; 2] = names(["from", "to"]);
+const TRACK_KEYS: [Name; 2] = names(["at", "position"]);
+const EVIDENCE_KEYS: [Name; 2] = names(["sha256", "name"]);
+const ESTIMATE_KEYS: [Name; 3] = names(["low", "best", "high"]);
+const DIRECTIONS: [Name; 2] = names(["in", "out"]);
 
 /// The envelope's fields are `FIELDS[..ENVELOPE_END]`.
 pub(crate) const ENVELOPE_END: usize = 12;
@@ -216,7 +283,7 @@ const KIND_FIELDS: [(u64, u64); Event::KINDS] = [
     (bits(&["side", "killed", "wounded"]), bits(&["side", "killed"])),
 ];
 
-const KIND_NAMES: [&str; Event::KINDS] = [
+const KIND_NAMES: [Name; Event::KINDS] = names([
     "personnel",
     "vehicle",
     "hostile-act",
@@ -228,7 +295,7 @@ const KIND_NAMES: [&str; Event::KINDS] = [
     "rotation",
     "materiel",
     "casualties",
-];
+]);
 
 /// Powers of ten that are exact in an f64, as the JSON reader divides by them.
 const POW10: [f64; 23] = [
@@ -242,27 +309,33 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
     let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
     let mut s = Scanned::default();
     let mut kind = None;
-    let seen = c.record(field_bit, |c, bit| {
+    let seen = c.record(Cursor::field, |c, bit| {
         match bit {
             0 => s.id = c.string()?,
             1 => {
-                let fields = c.record(keys(&["party", "team", "observers"]), |c, field| {
-                    match field {
-                        0 => s.party = c.string()?,
-                        1 => s.team = Some(c.string()?),
-                        _ => c.array(|c| {
-                            let mut texts = [None; 2];
-                            c.record(keys(&["name", "nationality"]), |c, k| {
-                                texts[k] = Some(c.string()?);
+                let fields = c.record(
+                    |c| c.key(&REPORTER_KEYS),
+                    |c, field| {
+                        match field {
+                            0 => s.party = c.string()?,
+                            1 => s.team = Some(c.string()?),
+                            _ => c.array(|c| {
+                                let mut texts = [None; 2];
+                                c.record(
+                                    |c| c.key(&OBSERVER_KEYS),
+                                    |c, k| {
+                                        texts[k] = Some(c.string()?);
+                                        Some(())
+                                    },
+                                )?;
+                                *s.observers.get_mut(s.observer_count)? = (texts[0]?, texts[1]);
+                                s.observer_count += 1;
                                 Some(())
-                            })?;
-                            *s.observers.get_mut(s.observer_count)? = (texts[0]?, texts[1]);
-                            s.observer_count += 1;
-                            Some(())
-                        })?,
-                    }
-                    Some(())
-                })?;
+                            })?,
+                        }
+                        Some(())
+                    },
+                )?;
                 if fields & 1 == 0 {
                     return None;
                 }
@@ -272,10 +345,13 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
                     b'"' => (c.time()?, None),
                     b'{' => {
                         let mut times = [None; 2];
-                        c.record(keys(&["from", "to"]), |c, k| {
-                            times[k] = Some(c.time()?);
-                            Some(())
-                        })?;
+                        c.record(
+                            |c| c.key(&WINDOW_KEYS),
+                            |c, k| {
+                                times[k] = Some(c.time()?);
+                                Some(())
+                            },
+                        )?;
                         (times[0]?, Some(times[1]?))
                     }
                     _ => return None,
@@ -286,14 +362,17 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             5 => s.position = Some(c.position()?),
             6 => c.array(|c| {
                 let (mut at, mut position) = (None, None);
-                c.record(keys(&["at", "position"]), |c, k| {
-                    if k == 0 {
-                        at = Some(c.time()?);
-                    } else {
-                        position = Some(c.position()?);
-                    }
-                    Some(())
-                })?;
+                c.record(
+                    |c| c.key(&TRACK_KEYS),
+                    |c, k| {
+                        if k == 0 {
+                            at = Some(c.time()?);
+                        } else {
+                            position = Some(c.position()?);
+                        }
+                        Some(())
+                    },
+                )?;
                 s.track.push((at?, position?));
                 Some(())
             })?,
@@ -302,18 +381,18 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             9 => s.assessed = Some(c.string()?),
             10 => c.array(|c| {
                 let mut texts = [None; 2];
-                c.record(keys(&["sha256", "name"]), |c, k| {
-                    texts[k] = Some(c.string()?);
-                    Some(())
-                })?;
+                c.record(
+                    |c| c.key(&EVIDENCE_KEYS),
+                    |c, k| {
+                        texts[k] = Some(c.string()?);
+                        Some(())
+                    },
+                )?;
                 s.evidence.push((texts[0]?, texts[1]));
                 Some(())
             })?,
             11 => s.notes = Some(c.string()?),
-            12 => {
-                let name = c.string()?;
-                kind = Some(KIND_NAMES.iter().position(|k| *k == name)?);
-            }
+            12 => kind = Some(c.name(&KIND_NAMES)?),
             13 => {
                 // `$schema` may hold anything; read here only as text.
                 c.string()?;
@@ -334,11 +413,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             27 => s.blockading = Some(c.bool()?),
             28 => s.vessel_type = Some(c.string()?),
             29 => {
-                s.direction = Some(match c.string()? {
-                    "in" => Direction::In,
-                    "out" => Direction::Out,
-                    _ => return None,
-                });
+                s.direction = Some(if c.name(&DIRECTIONS)? == 0 { Direction::In } else { Direction::Out });
             }
             30 => s.hazard = Some(c.string()?),
             31 => s.removed = Some(c.bool()?),
@@ -647,47 +722,107 @@ impl<'a> Cursor<'a> {
         self.text.get(start..end)
     }
 
-    /// `{ "key": value, ... }`, each value read by `field` (which must consume it).
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-            return Some(());
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            field(self, key)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
+    /// A string that is one of `names`: its place among them.
+    #[inline(always)]
+    fn name(&mut self, names: &[Name]) -> Option<usize> {
+        self.peek()?;
+        self.name_among(names.iter().enumerate(), Form::Value)
+    }
+
+    /// The first of `names` (each with its place) written here in `form`: its place.
+    #[inline(always)]
+    fn name_among<'n>(&mut self, names: impl Iterator<Item = (usize, &'n Name)>, form: Form) -> Option<usize> {
+        let head = block(self.bytes, self.at);
+        for (place, name) in names {
+            if name.is_at(head, self.bytes, self.at, form) {
+                self.at += name.len(form);
+                return Some(place);
             }
+        }
+        None
+    }
+
+    /// An object's key that is one of `names`, and its colon: its place among them.
+    #[inline(always)]
+    fn key(&mut self, names: &[Name]) -> Option<usize> {
+        match self.name_among(names.iter().enumerate(), Form::Key) {
+            Some(place) => Some(place),
+            None => self.key_slowly(|c| c.name(names)),
         }
     }
 
-    /// An object whose keys are known: `index` names each key's place (`None`: a key
-    /// this reader does not take), `read` reads the value of the key at that place. A key
-    /// given twice makes the reader give up. Returns the places seen, one bit each.
+    /// A top-level key and its colon: its place in [`FIELDS`], found through
+    /// [`FIELD_SLOTS`] rather than by trying each field.
+    fn field(&mut self) -> Option<usize> {
+        match self.field_in(Form::Key) {
+            Some(place) => Some(place),
+            None => self.key_slowly(|c| {
+                c.peek()?;
+                c.field_in(Form::Value)
+            }),
+        }
+    }
+
+    /// The top-level field whose name is written here in `form`: its place.
+    #[inline(always)]
+    fn field_in(&mut self, form: Form) -> Option<usize> {
+        let head = block(self.bytes, self.at);
+        let [first, second] = FIELD_SLOTS[field_slot(head)];
+        let is_at =
+            |place: u8| FIELD_NAMES.get(usize::from(place)).is_some_and(|n| n.is_at(head, self.bytes, self.at, form));
+        let (place, len) = if is_at(first.0) {
+            first
+        } else if is_at(second.0) {
+            second
+        } else {
+            return None;
+        };
+        self.at += usize::from(len) - usize::from(form == Form::Value);
+        Some(usize::from(place))
+    }
+
+    /// A key not written as `"name":` right here (white space before it or before its
+    /// colon, or a key this reader does not take): `name` reads its name, then the
+    /// colon.
+    #[cold]
+    fn key_slowly(&mut self, name: impl FnOnce(&mut Self) -> Option<usize>) -> Option<usize> {
+        let place = name(self)?;
+        self.eat(b':')?;
+        Some(place)
+    }
+
+    /// An object whose keys are known: `key` reads a key and its colon and names its
+    /// place (`None`: a key this reader does not take), `read` reads the value of the key
+    /// at that place. A key given twice makes the reader give up. Returns the places
+    /// seen, one bit each.
     fn record(
         &mut self,
-        index: impl Fn(&str) -> Option<usize>,
+        key: impl Fn(&mut Self) -> Option<usize>,
         mut read: impl FnMut(&mut Self, usize) -> Option<()>,
     ) -> Option<u64> {
+        self.eat(b'{')?;
         let mut seen = 0u64;
-        self.object(|c, key| {
-            let place = index(key)?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(seen);
+        }
+        loop {
+            let place = key(self)?;
             let bit = 1u64.checked_shl(place as u32)?;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            read(c, place)
-        })?;
-        Some(seen)
+            read(self, place)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(seen);
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// `[ item, ... ]`, each item read by `item`.
@@ -798,10 +933,13 @@ impl<'a> Cursor<'a> {
 
     fn estimate(&mut self) -> Option<Estimate> {
         let mut counts = [None; 3];
-        self.record(keys(&["low", "best", "high"]), |c, k| {
-            counts[k] = Some(c.u32()?);
-            Some(())
-        })?;
+        self.record(
+            |c| c.key(&ESTIMATE_KEYS),
+            |c, k| {
+                counts[k] = Some(c.u32()?);
+                Some(())
+            },
+        )?;
         Some(Estimate { low: counts[0]?, best: counts[1]?, high: counts[2]? })
     }
 
@@ -1003,13 +1141,37 @@ mod tests {
         }
     }
 
-    /// The match in `field_bit` (there for speed) names every field at its place.
+    /// The top-level key `key` (written as is between quotes) read by `Cursor::field`
+    /// with `after` after its closing quote: its place and where the cursor stops.
+    fn field(key: &str, after: &str) -> Option<(usize, usize)> {
+        let text = format!("\"{key}\"{after}");
+        let mut c = Cursor { text: &text, bytes: text.as_bytes(), at: 0 };
+        c.field().map(|place| (place, c.at))
+    }
+
+    /// The hash of `FIELD_SLOTS` (there for speed) finds every field at its place, at
+    /// the end of a line or not, and nothing else: not a field's name cut short or run
+    /// on, nor one that is not a field.
     #[test]
     fn every_field_is_found_at_its_place() {
         for (place, name) in FIELDS.iter().enumerate() {
-            assert_eq!(field_bit(name), Some(place), "{name}");
+            let after = name.len() + 3;
+            assert_eq!(field(name, ":"), Some((place, after)), "{name}");
+            assert_eq!(field(name, " :1"), Some((place, after + 1)), "{name}");
+            assert_eq!(field(name, "\t\r\n:"), Some((place, after + 3)), "{name}");
+            let spaced = format!(" \"{name}\":");
+            let mut c = Cursor { text: &spaced, bytes: spaced.as_bytes(), at: 0 };
+            assert_eq!((c.field(), c.at), (Some(place), after + 1), "{name}");
+            assert_eq!(field(name, ":\"a long value after the key\""), Some((place, after)), "{name}");
+            assert_eq!(field(name, ""), None, "{name}");
+            assert_eq!(field(&format!("{name}x"), ":"), None, "{name}");
+            assert_eq!(field(&format!("{name}\\"), ":"), None, "{name}");
+            assert_eq!(field(&name[..name.len() - 1], ":"), None, "{name}");
+            assert_eq!(field(&name.to_uppercase(), ":"), None, "{name}");
         }
-        assert_eq!(field_bit("nationality"), None);
+        for key in ["nationality", "", "i", "direction_", "direction_degs", "location_precision_n", "\\u0069d"] {
+            assert_eq!(field(key, ":"), None, "{key}");
+        }
         assert_eq!(FIELDS[ENVELOPE_END], "kind");
         assert_eq!(FIELDS[EVENT_BIT as usize], "side");
     }
