@@ -1285,9 +1285,28 @@ mod tests {
         }
         // Leading zeros, no digits, exponents, too many digits for a u64, and decimals
         // with more digits than an f64 holds exactly: the careful path reads them.
-        for text in ["01", "1.", "1e5", "-", ".5", "18446744073709551616", "1.7976931348623157", "12345678.123456789"] {
+        for text in [
+            "01",
+            "1.",
+            "1e5",
+            "-",
+            ".5",
+            "18446744073709551616",
+            "1844674407370955161.6",
+            "1234567890.123456789",
+            "1.7976931348623157",
+            "12345678.123456789",
+        ] {
             let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
             assert!(c.f64().is_none() || c.end().is_none(), "{text}");
+        }
+        // Counts: whole, unsigned, within a u32.
+        for (text, count) in [("0", Some(0)), ("4294967295", Some(u32::MAX)), ("4294967296", None), ("00", None)]
+            .into_iter()
+            .chain([("-1", None), ("1.0", None), ("99999999999999999999", None), ("1e2", None)])
+        {
+            let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
+            assert_eq!(c.u32().filter(|_| c.end().is_some()), count, "{text}");
         }
     }
 }
