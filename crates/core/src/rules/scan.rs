@@ -635,12 +635,6 @@ fn specials(block: u128) -> u32 {
     move_mask_i8_m128i(quote | backslash | control) as u32
 }
 
-/// One bit for each byte of `block` for which `test` holds.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn bits_where(block: u128, test: impl Fn(u8) -> bool) -> u32 {
-    block.to_le_bytes().iter().rev().fold(0, |bits, &b| bits << 1 | u32::from(test(b)))
-}
-
 /// As [`specials`], a byte at a time: on other targets (and in a test against the SSE2
 /// one).
 #[cfg(not(target_arch = "x86_64"))]
@@ -651,12 +645,13 @@ fn specials(block: u128) -> u32 {
 
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn specials_scalar(block: u128) -> u32 {
-    bits_where(block, |b| b == b'"' || b == b'\\' || b < 0x20)
+    let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+    block.to_le_bytes().iter().rev().fold(0, |bits, &b| bits << 1 | u32::from(special(b)))
 }
 
 /// Where the plain text of a string starting at `start` ends: the place of the first
 /// quote, backslash or control character, looked for 16 bytes at a time; the line's
-/// length or more if it has none.
+/// length if there is none (the zeros [`block`] reads past the end stop the search).
 #[inline(always)]
 fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut at = start;
