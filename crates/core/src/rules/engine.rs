@@ -1122,68 +1122,117 @@ impl<'a> Checker<'a> {
 }
 
 /// The batch's reports in order of observation time (seconds, then nanoseconds), ties by
-/// id. Times as one number each (seconds from the earliest, then nanoseconds) are put in
-/// order by a radix sort, a byte at a time, skipping bytes all times share; runs of one
-/// time are then ordered by id. A batch whose times span more than five centuries is
-/// sorted by comparison instead.
+/// id. Times become one number each (seconds from the earliest, then nanoseconds), less
+/// the low bits no time sets (nanoseconds, when every time is to the second), and are
+/// put in order by a stable radix sort of as few passes as their varying bits need, with
+/// the report's index packed below the time in one `u64` when both fit. Runs of one time
+/// are then in the order the reports were read, which is id order when ids never
+/// decrease down the batch (one pass tells); otherwise they are sorted by id. A batch
+/// whose times span more than five centuries is sorted by comparison.
 fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let briefs = &batch.briefs;
-    let by_id = |a: &u32, b: &u32| {
-        let (a, b) = (batch.id(*a as usize), batch.id(*b as usize));
-        id_prefix(a).cmp(&id_prefix(b)).then_with(|| a.cmp(b))
-    };
+    let n = briefs.len();
     let first = briefs.iter().map(|b| b.secs).min().unwrap_or(0);
     let span = briefs.iter().map(|b| b.secs).max().unwrap_or(0).saturating_sub(first);
     if span >= 1 << 33 {
-        let mut order: Vec<u32> = (0..briefs.len() as u32).collect();
-        order.sort_unstable_by(|a, b| {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by(|a, b| {
             let (x, y) = (&briefs[*a as usize], &briefs[*b as usize]);
-            (x.secs, x.nanos).cmp(&(y.secs, y.nanos)).then_with(|| by_id(a, b))
+            (x.secs, x.nanos).cmp(&(y.secs, y.nanos)).then_with(|| by_id(batch, *a, *b))
         });
         return order;
     }
     // Nanoseconds take 30 bits (under 2^30), seconds from the earliest the 34 above.
-    let mut keyed: Vec<(u64, u32)> = briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (((b.secs - first) as u64) << 30 | u64::from(b.nanos), i as u32))
-        .collect();
-    let mut spare = vec![(0u64, 0u32); keyed.len()];
-    for shift in (0..64).step_by(8) {
-        let mut counts = [0usize; 256];
-        for &(key, _) in &keyed {
-            counts[(key >> shift) as u8 as usize] += 1;
+    let key = |b: &super::batch::Brief| ((b.secs - first) as u64) << 30 | u64::from(b.nanos);
+    let set = briefs.iter().fold(0u64, |set, b| set | key(b));
+    let low = if set == 0 { 0 } else { set.trailing_zeros() };
+    let bits = 64 - (set >> low).leading_zeros();
+    let index_bits = 64 - (n.max(1) as u64 - 1).leading_zeros();
+    // Ties are left in the order read: that is id order if ids never decrease down the
+    // batch, and are otherwise sorted by id.
+    let in_id_order = (1..n).all(|i| batch.id(i - 1) <= batch.id(i));
+    if bits + index_bits <= 64 {
+        let mut packed: Vec<u64> =
+            briefs.iter().enumerate().map(|(i, b)| (key(b) >> low) << index_bits | i as u64).collect();
+        radix_sort(&mut packed, |&v| v, index_bits, bits);
+        let mut order: Vec<u32> = packed.iter().map(|&v| (v & ((1 << index_bits) - 1)) as u32).collect();
+        if !in_id_order {
+            ties_by_id(batch, &mut order, |a, b| packed[a] >> index_bits == packed[b] >> index_bits);
         }
-        if counts.contains(&keyed.len()) {
-            continue;
+        order
+    } else {
+        let mut keyed: Vec<(u64, u32)> = briefs.iter().enumerate().map(|(i, b)| (key(b) >> low, i as u32)).collect();
+        radix_sort(&mut keyed, |v| v.0, 0, bits);
+        let mut order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        if !in_id_order {
+            ties_by_id(batch, &mut order, |a, b| keyed[a].0 == keyed[b].0);
         }
-        let mut at = 0;
-        for count in &mut counts {
-            (*count, at) = (at, at + *count);
-        }
-        for &item in &keyed {
-            let slot = &mut counts[(item.0 >> shift) as u8 as usize];
-            spare[*slot] = item;
-            *slot += 1;
-        }
-        std::mem::swap(&mut keyed, &mut spare);
+        order
     }
-    drop(spare);
-    // Runs of one time, ordered by id: the first 16 bytes as a number (one read of a
-    // list in memory order), the whole id only when those are equal.
-    let prefixes: Vec<u128> = (0..briefs.len()).map(|i| id_prefix(batch.id(i))).collect();
-    let mut order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+}
+
+/// Order by id each run of `order` whose places `same` tells are of one time.
+fn ties_by_id(batch: &Batch<'_>, order: &mut [u32], same: impl Fn(usize, usize) -> bool) {
     let mut start = 0;
-    while start < keyed.len() {
-        let key = keyed[start].0;
-        let end = start + keyed[start..].iter().take_while(|k| k.0 == key).count();
+    let mut run: Vec<(u128, u32)> = Vec::new();
+    while start < order.len() {
+        let end = (start + 1..order.len()).find(|&i| !same(start, i)).unwrap_or(order.len());
         if end - start > 1 {
-            order[start..end]
-                .sort_unstable_by(|a, b| prefixes[*a as usize].cmp(&prefixes[*b as usize]).then_with(|| by_id(a, b)));
+            // The first 16 bytes of each id as a number, the whole ids only when those are equal.
+            run.clear();
+            run.extend(order[start..end].iter().map(|&i| (id_prefix(batch.id(i as usize)), i)));
+            run.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_id(batch, a.1, b.1)));
+            for (to, &(_, i)) in order[start..end].iter_mut().zip(&run) {
+                *to = i;
+            }
         }
         start = end;
     }
-    order
+}
+
+/// Two reports of a batch by id.
+fn by_id(batch: &Batch<'_>, a: u32, b: u32) -> std::cmp::Ordering {
+    let (a, b) = (batch.id(a as usize), batch.id(b as usize));
+    id_prefix(a).cmp(&id_prefix(b)).then_with(|| a.cmp(b))
+}
+
+/// Sort `items` by bits `from..from + bits` of `key` (the bits above must be zero),
+/// keeping items of equal keys in their order: a least-significant-digit radix sort of
+/// as few passes as the bits need (digits of at most 11 bits), every pass's counts taken
+/// in one read. Bits below `from` are not looked at.
+fn radix_sort<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64, from: u32, bits: u32) {
+    if bits == 0 || items.len() < 2 {
+        return;
+    }
+    let passes = bits.div_ceil(11);
+    let width = bits.div_ceil(passes);
+    let buckets = 1usize << width;
+    let mask = (buckets - 1) as u64;
+    let mut counts = vec![0usize; buckets * passes as usize];
+    for item in items.iter() {
+        let k = key(item) >> from;
+        for (p, counts) in counts.chunks_exact_mut(buckets).enumerate() {
+            counts[((k >> (p as u32 * width)) & mask) as usize] += 1;
+        }
+    }
+    let mut spare = vec![T::default(); items.len()];
+    for (p, counts) in counts.chunks_exact_mut(buckets).enumerate() {
+        // A digit every item shares moves nothing.
+        if counts.contains(&items.len()) {
+            continue;
+        }
+        let mut at = 0;
+        for count in counts.iter_mut() {
+            (*count, at) = (at, at + *count);
+        }
+        let shift = from + p as u32 * width;
+        for item in items.iter() {
+            let slot = &mut counts[((key(item) >> shift) & mask) as usize];
+            spare[*slot] = *item;
+            *slot += 1;
+        }
+        std::mem::swap(items, &mut spare);
+    }
 }
 
 /// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
@@ -1435,11 +1484,13 @@ mod tests {
     use super::*;
     use crate::rules::scan::Time;
 
-    /// The radix order is the order of (seconds, nanoseconds, id), for times with and
-    /// without fractions, shared seconds, equal times and ids sharing 16-byte prefixes.
+    /// The radix order is the order of (seconds, nanoseconds, id), ties of all three in
+    /// the order read, for every way `time_order` takes: times with and without
+    /// fractions, shared seconds, equal times, ids sharing 16-byte prefixes or increasing
+    /// down the batch, times and indices too wide to share a number, times centuries
+    /// apart, one time for all, one report and none.
     #[test]
     fn time_order_is_time_then_id() {
-        let mut batch = Batch::default();
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move || {
             state ^= state << 13;
@@ -1447,25 +1498,41 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for i in 0..5000 {
-            let secs = -1_000_000_000 + (next() % 4000) as i64 * 977;
-            let nanos = if i % 3 == 0 { (next() % 4) as u32 * 250_000_000 } else { 0 };
-            let id = format!("report-with-a-long-shared-prefix-{}", next() % 700);
-            let id = if i % 5 == 0 { format!("{}", next() % 90) } else { id };
-            batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
+        // (reports, seconds between times, number of distinct times, fractions, ids increasing)
+        let cases: [(usize, i64, u64, bool, bool); 8] = [
+            (5000, 977, 4000, false, false),
+            (5000, 977, 4000, false, true),
+            (5000, 1, 40, false, true),
+            (5000, 1_048_573, 4000, true, false),
+            (3000, 4_000_000_007, 1000, true, false),
+            (300, 1, 1, false, false),
+            (1, 1, 1, true, false),
+            (0, 1, 1, false, false),
+        ];
+        for (case, &(n, step, times, fractions, increasing)) in cases.iter().enumerate() {
+            let mut batch = Batch::default();
+            for i in 0..n {
+                let secs = -1_000_000_000 + (next() % times) as i64 * step;
+                let nanos = match (fractions, i % 3) {
+                    (true, 0) => (next() % 1_000_000_000) as u32,
+                    (_, 1) => (next() % 4) as u32 * 250_000_000,
+                    _ => 0,
+                };
+                let id = match (increasing, i % 5) {
+                    (true, _) => format!("r-{:06}", i - i % 2),
+                    (false, 0) => format!("{}", next() % 90),
+                    (false, _) => format!("report-with-a-long-shared-prefix-{}", next() % 700),
+                };
+                batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
+            }
+            let order = time_order(&batch);
+            let key = |i: u32| {
+                let b = &batch.briefs[i as usize];
+                (b.secs, b.nanos, batch.id(i as usize).to_owned())
+            };
+            let mut expected: Vec<u32> = (0..batch.len() as u32).collect();
+            expected.sort_by_key(|&i| key(i));
+            assert_eq!(order, expected, "case {case}");
         }
-        let order = time_order(&batch);
-        let key = |i: u32| {
-            let b = &batch.briefs[i as usize];
-            (b.secs, b.nanos, batch.id(i as usize).to_owned())
-        };
-        let mut expected: Vec<u32> = (0..batch.len() as u32).collect();
-        expected.sort_by_key(|&i| key(i));
-        let ours: Vec<_> = order.iter().map(|&i| key(i)).collect();
-        let theirs: Vec<_> = expected.iter().map(|&i| key(i)).collect();
-        assert_eq!(ours, theirs);
-        let mut seen = order.clone();
-        seen.sort_unstable();
-        assert_eq!(seen, (0..batch.len() as u32).collect::<Vec<_>>(), "each report once");
     }
 }
