@@ -133,6 +133,8 @@ pub struct Batch<'r> {
     nationalities: Interner,
     /// Room to write a key in.
     key: String,
+    /// Whether some report's id is less than the one before it.
+    ids_fall: bool,
 }
 
 /// Strings, each kept once and named by a number.
@@ -254,6 +256,9 @@ impl<'r> Batch<'r> {
         nationalities: &[&str],
         tally: Option<Counted<'_>>,
     ) {
+        if !self.ids_fall && !self.is_empty() && id < self.id(self.len() - 1) {
+            self.ids_fall = true;
+        }
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
         let mut key = std::mem::take(&mut self.key);
@@ -303,6 +308,8 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
+        self.ids_fall |=
+            other.ids_fall || (!self.is_empty() && !other.is_empty() && other.id(0) < self.id(self.len() - 1));
         let (id_base, whole_base, tally_base) = (self.ids.len(), self.wholes.len() as u32, self.tallies.len() as u32);
         let names: Vec<u32> = other.names.names.iter().map(|n| self.names.number(n)).collect();
         self.ids.push_str(&other.ids);
@@ -329,6 +336,11 @@ impl<'r> Batch<'r> {
     pub(crate) fn id(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
         self.ids.get(start..self.id_ends[i]).unwrap_or_default()
+    }
+
+    /// Whether no report's id is less than the one before it.
+    pub(crate) fn ids_in_order(&self) -> bool {
+        !self.ids_fall
     }
 
     /// Whether a brief's report is kept whole.
@@ -361,6 +373,16 @@ impl<'r> Batch<'r> {
         }
     }
 
+    /// Ask for what [`Batch::kept`] reads of a brief's report (a tally; whole reports
+    /// are few), to have it at hand when it comes to be read.
+    pub(crate) fn prefetch_kept(&self, brief: &Brief) {
+        if brief.whole != NONE && brief.whole & TALLY != 0 {
+            if let Some(tally) = self.tallies.get((brief.whole & !TALLY) as usize) {
+                prefetch(tally);
+            }
+        }
+    }
+
     /// When report `i`'s event was observed (its earliest moment), with its offset.
     pub(crate) fn start(&self, i: usize) -> DateTime<FixedOffset> {
         let b = &self.briefs[i];
@@ -371,6 +393,15 @@ impl<'r> Batch<'r> {
     pub(crate) fn set_names(&self, set: u32) -> impl Iterator<Item = &str> {
         decode(self.nationalities.name(set))
     }
+}
+
+/// Ask for the cache line holding `value` ahead of its use.
+#[inline(always)]
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    safe_arch::prefetch_t0(value);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 /// Append `name` to `key` as its length in decimal, a colon, and itself, so that a list

@@ -7,7 +7,7 @@ use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, BytesHasher, Counted, Kept, Sorted};
+use super::batch::{Batch, BytesHasher, Counted, Kept, Sorted, prefetch};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
@@ -536,7 +536,11 @@ impl<'a> Checker<'a> {
         let mut keys: Vec<u64> = Vec::new();
         let mut state = State { incidents, ..State::default() };
         let mut spots = Vec::new();
-        for (i, brief) in wholes {
+        for (k, &(i, brief)) in wholes.iter().enumerate() {
+            // Tallies too are read in time order, scattered in memory.
+            if let Some(&(_, ahead)) = wholes.get(k + 8) {
+                batch.prefetch_kept(ahead);
+            }
             let Some(kept) = batch.kept(brief) else { continue };
             let report = match &kept {
                 Kept::Report(report) => Some(*report),
@@ -1127,7 +1131,7 @@ impl<'a> Checker<'a> {
 /// put in order by a stable radix sort of as few passes as their varying bits need, with
 /// the report's index packed below the time in one `u64` when both fit. Runs of one time
 /// are then in the order the reports were read, which is id order when ids never
-/// decrease down the batch (one pass tells); otherwise they are sorted by id. A batch
+/// decrease down the batch (as the batch tells); otherwise they are sorted by id. A batch
 /// whose times span more than five centuries is sorted by comparison.
 fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let briefs = &batch.briefs;
@@ -1150,7 +1154,7 @@ fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let index_bits = 64 - (n.max(1) as u64 - 1).leading_zeros();
     // Ties are left in the order read: that is id order if ids never decrease down the
     // batch, and are otherwise sorted by id.
-    let in_id_order = (1..n).all(|i| batch.id(i - 1) <= batch.id(i));
+    let in_id_order = batch.ids_in_order();
     if bits + index_bits <= 64 {
         let mut packed: Vec<u64> =
             briefs.iter().enumerate().map(|(i, b)| (key(b) >> low) << index_bits | i as u64).collect();
@@ -1347,15 +1351,6 @@ fn merge_keys(keys: &[u64], places: &[(u64, u32)], base: usize) -> Vec<(u64, u32
     out
 }
 
-/// Ask for the cache line holding `value` ahead of its use.
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    safe_arch::prefetch_t0(value);
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
 /// The first of a report's places inside the zones of `mask`.
 fn first_in(spots: &[Spot], mask: u64) -> Option<&Spot> {
     spots.iter().find(|s| mask & (1 << s.zone) != 0)
@@ -1498,19 +1493,27 @@ mod tests {
             state ^= state << 17;
             state
         };
-        // (reports, seconds between times, number of distinct times, fractions, ids increasing)
-        let cases: [(usize, i64, u64, bool, bool); 8] = [
-            (5000, 977, 4000, false, false),
-            (5000, 977, 4000, false, true),
-            (5000, 1, 40, false, true),
-            (5000, 1_048_573, 4000, true, false),
-            (3000, 4_000_000_007, 1000, true, false),
-            (300, 1, 1, false, false),
-            (1, 1, 1, true, false),
-            (0, 1, 1, false, false),
+        // Ids: at random (sharing long prefixes), increasing down the batch (pairs equal),
+        // or increasing down each half of it, from the same start.
+        const RANDOM: u8 = 0;
+        const INCREASING: u8 = 1;
+        const HALVES: u8 = 2;
+        // (reports, seconds between times, number of distinct times, fractions, ids)
+        let cases: [(usize, i64, u64, bool, u8); 9] = [
+            (5000, 977, 4000, false, RANDOM),
+            (5000, 977, 4000, false, INCREASING),
+            (5000, 1, 40, false, INCREASING),
+            (5000, 1, 40, false, HALVES),
+            (5000, 1_048_573, 4000, true, RANDOM),
+            (3000, 4_000_000_007, 1000, true, RANDOM),
+            (300, 1, 1, false, RANDOM),
+            (1, 1, 1, true, RANDOM),
+            (0, 1, 1, false, RANDOM),
         ];
-        for (case, &(n, step, times, fractions, increasing)) in cases.iter().enumerate() {
+        for (case, &(n, step, times, fractions, ids)) in cases.iter().enumerate() {
             let mut batch = Batch::default();
+            // The same reports in two batches, the second appended to the first.
+            let mut halves = [Batch::default(), Batch::default()];
             for i in 0..n {
                 let secs = -1_000_000_000 + (next() % times) as i64 * step;
                 let nanos = match (fractions, i % 3) {
@@ -1518,14 +1521,28 @@ mod tests {
                     (_, 1) => (next() % 4) as u32 * 250_000_000,
                     _ => 0,
                 };
-                let id = match (increasing, i % 5) {
-                    (true, _) => format!("r-{:06}", i - i % 2),
-                    (false, 0) => format!("{}", next() % 90),
-                    (false, _) => format!("report-with-a-long-shared-prefix-{}", next() % 700),
+                let id = match (ids, i % 5) {
+                    (INCREASING, _) => format!("r-{:06}", i - i % 2),
+                    (HALVES, _) => format!("r-{:06}", if i >= n / 2 { i - n / 2 } else { i }),
+                    (_, 0) => format!("{}", next() % 90),
+                    _ => format!("report-with-a-long-shared-prefix-{}", next() % 700),
                 };
                 batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
+                halves[usize::from(i >= n / 2)].push(
+                    &id,
+                    Time { secs, offset: 0 },
+                    nanos,
+                    None,
+                    0,
+                    ("unc", None),
+                    &[],
+                    None,
+                );
             }
             let order = time_order(&batch);
+            let [mut appended, second] = halves;
+            appended.append(second);
+            assert_eq!(time_order(&appended), order, "case {case}, appended");
             let key = |i: u32| {
                 let b = &batch.briefs[i as usize];
                 (b.secs, b.nanos, batch.id(i as usize).to_owned())

@@ -22,12 +22,22 @@ pub struct Incident {
     pub nationalities: Vec<String>,
 }
 
-/// A cell: (kind, column, row).
-type CellKey = (u8, i64, i64);
+/// Slots of the table of cells (a power of two): a cell (with its kind) is hashed to one;
+/// cells sharing a slot share its list, which `near` sorts out.
+const SLOTS: usize = 1 << 16;
+/// No node.
+const NIL: u32 = u32::MAX;
 
-/// Cell -> (observed second, report index) of the incidents of the last hour whose first
-/// report lies in that cell, in time order.
-type Cells = HashMap<CellKey, VecDeque<(i64, usize)>, BuildHasherDefault<WordHasher>>;
+/// A first report of one of the last hour's incidents, in the list of its cell's slot.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Its observed second and index.
+    t: i64,
+    report: u32,
+    slot: u32,
+    /// The next node of the slot, by number (see `group`), or `NIL`.
+    next: u32,
+}
 
 /// What grouping needs of a report, in 32 bytes: the reports' own structs are large and,
 /// taken in time order, scattered in memory; these are read in order.
@@ -60,10 +70,20 @@ impl Sighting {
 /// Candidates are found through cells of a little over four kilometres a side, per kind
 /// of report: a report's near neighbours lie in the two columns and two rows of cells
 /// nearest to it (the half of its cell it lies in tells which), four cells in all. Each
-/// cell lists the first reports of the last hour's incidents in time order, and a cell
-/// is dropped once its last one is more than an hour old, so the cells stay few and
-/// short and the work grows with the number of reports, not its square.
+/// cell is hashed to a slot of a fixed table whose list holds, in time order, the first
+/// reports of the last hour's incidents in the cells of that slot. Every list's nodes
+/// are kept in one queue in time order, numbered as they come; a node an hour old is the
+/// oldest of its slot too, so it leaves the head of its slot's list as it leaves the
+/// queue. The lists stay as short as the hour's reports near them, the table and queue
+/// as small as an hour's incidents, and the work grows with the number of reports, not
+/// its square.
 pub fn group(reports: &[Sighting]) -> Incidents {
+    group_in(reports, SLOTS)
+}
+
+/// [`group`] with a table of `slots` slots (a power of two); tests use small ones, so
+/// that many cells share a slot.
+fn group_in(reports: &[Sighting], slots: usize) -> Incidents {
     let n = reports.len();
     // The incident (its earliest report) of each report so far.
     let mut root: Vec<u32> = (0..n as u32).collect();
@@ -74,53 +94,72 @@ pub fn group(reports: &[Sighting]) -> Incidents {
     // outside the four cells.
     let cell_lat = 2.002 * INCIDENT_METRES / 110_500.0;
     let cell_lon = 2.002 * INCIDENT_METRES / (111_320.0 * max_lat.to_radians().cos());
-    // Only looked up, never iterated: a hash map keeps the result independent of its order.
-    let mut cells: Cells = HashMap::default();
-    // Every first report in a cell, oldest first, to drop them from their cells after an hour.
-    let mut window: VecDeque<(i64, CellKey)> = VecDeque::new();
+    // Each slot's first and last node, by number.
+    let mut heads = vec![NIL; slots];
+    let mut tails = vec![NIL; slots];
+    // The nodes in time order; the front one is numbered `gone`, those before it are gone.
+    let mut queue: VecDeque<Node> = VecDeque::new();
+    let mut gone: u32 = 0;
+    let slot = |kind: u8, x: i64, y: i64| {
+        let mut hash = WordHasher::default();
+        hash.write_u64(u64::from(kind));
+        hash.write_i64(x);
+        hash.write_i64(y);
+        (hash.finish() >> 32) as usize & (slots - 1)
+    };
     for (i, report) in reports.iter().enumerate() {
         if !report.placed() {
             continue;
+        }
+        let t = report.t;
+        while let Some(node) = queue.front() {
+            if t - node.t <= INCIDENT_SECONDS {
+                break;
+            }
+            // The oldest node is the head of its slot's list.
+            let s = node.slot as usize;
+            debug_assert_eq!(heads[s], gone);
+            heads[s] = node.next;
+            if node.next == NIL {
+                tails[s] = NIL;
+            }
+            queue.pop_front();
+            gone += 1;
         }
         let (fx, fy) = (report.lon / cell_lon, report.lat / cell_lat);
         let (x, y) = (fx.floor() as i64, fy.floor() as i64);
         // The neighbouring column and row on the side of the cell's half the report is in.
         let (nx, ny) =
             (if fx - fx.floor() < 0.5 { x - 1 } else { x + 1 }, if fy - fy.floor() < 0.5 { y - 1 } else { y + 1 });
-        let t = report.t;
-        while let Some(&(when, key)) = window.front() {
-            if t - when <= INCIDENT_SECONDS {
-                break;
-            }
-            window.pop_front();
-            // Reports enter their cell and the window in the same order, so the oldest
-            // of the window is the oldest of its cell.
-            if let Some(list) = cells.get_mut(&key) {
-                list.pop_front();
-                if list.is_empty() {
-                    cells.remove(&key);
-                }
-            }
-        }
         let kind = report.kind;
-        for cx in [x, nx] {
-            for cy in [y, ny] {
-                let Some(others) = cells.get(&(kind, cx, cy)) else { continue };
-                for &(when, j) in others.iter() {
-                    debug_assert!(when <= t && t - when <= INCIDENT_SECONDS);
-                    // The cells hold only incidents' first reports; the earliest near one
-                    // wins, so an incident's id is stable.
-                    if (j as u32) < root[i] && near(&reports[i], &reports[j]) {
-                        root[i] = j as u32;
-                        break;
-                    }
+        for (cx, cy) in [(x, y), (x, ny), (nx, y), (nx, ny)] {
+            let mut at = heads[slot(kind, cx, cy)];
+            while at != NIL {
+                let node = queue[(at - gone) as usize];
+                let j = node.report as usize;
+                debug_assert!(node.t <= t && t - node.t <= INCIDENT_SECONDS);
+                // The lists hold only incidents' first reports, in time order; the
+                // earliest near one wins, so an incident's id is stable.
+                if node.report >= root[i] {
+                    break;
                 }
+                if reports[j].kind == kind && near(report, &reports[j]) {
+                    root[i] = node.report;
+                    break;
+                }
+                at = node.next;
             }
         }
         // Only an incident's first report can be joined, so only first reports are kept.
         if root[i] as usize == i {
-            cells.entry((kind, x, y)).or_default().push_back((t, i));
-            window.push_back((t, (kind, x, y)));
+            let s = slot(kind, x, y);
+            let number = gone + queue.len() as u32;
+            queue.push_back(Node { t, report: i as u32, slot: s as u32, next: NIL });
+            match tails[s] {
+                NIL => heads[s] = number,
+                last => queue[(last - gone) as usize].next = number,
+            }
+            tails[s] = number;
         }
     }
     // The root of each report's incident is its earliest report; only incidents of more
@@ -311,9 +350,13 @@ mod tests {
                     t += 1;
                 }
             }
-            let incidents = group(&reports);
-            let roots: Vec<usize> = (0..reports.len()).map(|i| incidents.first(i).unwrap()).collect();
-            assert_eq!(roots, by_definition(&reports), "round {round}");
+            let expected = by_definition(&reports);
+            // The full table, and small ones in which many cells share each slot.
+            for slots in [SLOTS, 4, 1] {
+                let incidents = group_in(&reports, slots);
+                let roots: Vec<usize> = (0..reports.len()).map(|i| incidents.first(i).unwrap()).collect();
+                assert_eq!(roots, expected, "round {round}, {slots} slots");
+            }
         }
     }
 }
