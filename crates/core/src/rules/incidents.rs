@@ -2,8 +2,8 @@
 //! space and time and of the same kind, are one incident; an incident counts its
 //! independent sources.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeSet, VecDeque};
+use std::hash::Hasher;
 
 use super::batch::{Brief, Sorted};
 
@@ -162,24 +162,37 @@ fn group_in(reports: &[Sighting], slots: usize) -> Incidents {
             tails[s] = number;
         }
     }
-    // The root of each report's incident is its earliest report; only incidents of more
-    // than one report keep a list of members, so a million lone reports cost no more than
-    // one number each.
-    let mut members: HashMap<u32, Vec<u32>, BuildHasherDefault<WordHasher>> = HashMap::default();
-    for (i, &r) in root.iter().enumerate() {
-        if r as usize != i {
-            members.entry(r).or_insert_with(|| vec![r]).push(i as u32);
-        }
+    // Each incident's reports, incident by incident (by first report) in one list: an
+    // incident's count, then where its reports start, then its reports in time order.
+    let mut starts = vec![0u32; n + 1];
+    for &r in &root {
+        starts[r as usize + 1] += 1;
     }
-    Incidents { root, members }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    // Filled through `starts` moved down by one place: each entry ends as the end of its
+    // incident's reports, which is where the next one's start.
+    let mut reports_of = vec![0u32; n];
+    for (i, &r) in root.iter().enumerate() {
+        let at = &mut starts[r as usize];
+        reports_of[*at as usize] = i as u32;
+        *at += 1;
+    }
+    starts.rotate_right(1);
+    starts[0] = 0;
+    Incidents { root, starts, reports: reports_of }
 }
 
 /// Which incident each report (by index in time order) belongs to.
 #[derive(Debug, Default)]
 pub struct Incidents {
     root: Vec<u32>,
-    /// Root -> its reports in time order, for incidents of more than one report.
-    members: HashMap<u32, Vec<u32>, BuildHasherDefault<WordHasher>>,
+    /// The reports of the incident whose first report is `r` are
+    /// `reports[starts[r]..starts[r + 1]]`, in time order (none when `r` is not a first
+    /// report).
+    starts: Vec<u32>,
+    reports: Vec<u32>,
 }
 
 impl Incidents {
@@ -188,9 +201,17 @@ impl Incidents {
         self.root.get(index).map(|&r| r as usize)
     }
 
+    /// The reports of the incident whose first report is `first`.
+    fn reports(&self, first: usize) -> &[u32] {
+        match (self.starts.get(first), self.starts.get(first + 1)) {
+            (Some(&start), Some(&end)) => self.reports.get(start as usize..end as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
     /// Whether the incident whose first report is `first` has no other report.
     pub fn alone(&self, first: usize) -> bool {
-        !self.members.contains_key(&(first as u32))
+        self.reports(first).len() <= 1
     }
 
     /// The incident of report `index`, with its sources and their nationalities.
@@ -199,9 +220,9 @@ impl Incidents {
         if first >= reports.len() {
             return None;
         }
-        let in_it: Vec<usize> = match self.members.get(&(first as u32)) {
-            Some(list) => list.iter().map(|&i| i as usize).collect(),
-            None => {
+        let in_it: Vec<usize> = match self.reports(first) {
+            list if list.len() > 1 => list.iter().map(|&i| i as usize).collect(),
+            _ => {
                 // A report alone: one source, its own set of nationalities (kept sorted,
                 // each once).
                 let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(str::to_owned);
