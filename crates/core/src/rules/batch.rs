@@ -135,6 +135,20 @@ pub struct Batch<'r> {
     key: String,
     /// Whether some report's id is less than the one before it.
     ids_fall: bool,
+    /// A `reported_by` object as written in a line -> its source and set of
+    /// nationalities: one lookup for a reporter seen before.
+    reporters: HashMap<Box<str>, (u32, u32), foldhash::fast::FixedState>,
+}
+
+/// Who made a report, as [`Batch::push`] takes it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reporter<'x> {
+    /// The `reported_by` object as written in a line, if read from one.
+    pub text: Option<&'x str>,
+    pub party: &'x str,
+    pub team: Option<&'x str>,
+    /// The observers' nationalities (any order, repeats allowed).
+    pub nationalities: &'x [&'x str],
 }
 
 /// Strings, each kept once and named by a number.
@@ -233,8 +247,12 @@ impl<'r> Batch<'r> {
             start.timestamp_subsec_nanos(),
             place.map(|p| (p.lon, p.lat)),
             report.event.index(),
-            (&report.reported_by.party, report.reported_by.team.as_deref()),
-            &nationalities,
+            Reporter {
+                text: None,
+                party: &report.reported_by.party,
+                team: report.reported_by.team.as_deref(),
+                nationalities: &nationalities,
+            },
             None,
         );
         let last = self.briefs.len() - 1;
@@ -252,33 +270,26 @@ impl<'r> Batch<'r> {
         nanos: u32,
         place: Option<(f64, f64)>,
         kind: usize,
-        (party, team): (&str, Option<&str>),
-        nationalities: &[&str],
+        reporter: Reporter<'_>,
         tally: Option<Counted<'_>>,
     ) {
-        if !self.ids_fall && !self.is_empty() && id < self.id(self.len() - 1) {
-            self.ids_fall = true;
+        if let (false, Some(&end)) = (self.ids_fall, self.id_ends.last()) {
+            let start = self.id_ends.len().checked_sub(2).map_or(0, |i| self.id_ends[i]);
+            self.ids_fall = precedes(id.as_bytes(), self.ids.as_bytes().get(start..end).unwrap_or_default());
         }
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        encode(&mut key, party);
-        if let Some(team) = team {
-            encode(&mut key, team);
-        }
-        let source = self.sources.number(&key);
-        key.clear();
-        if nationalities.len() == 1 {
-            encode(&mut key, nationalities[0]);
-        } else if !nationalities.is_empty() {
-            let mut set = nationalities.to_vec();
-            set.sort_unstable();
-            set.dedup();
-            set.iter().for_each(|n| encode(&mut key, n));
-        }
-        let nationalities = self.nationalities.number(&key);
-        self.key = key;
+        let (source, nationalities) = match reporter.text {
+            Some(text) => match self.reporters.get(text) {
+                Some(&numbers) => numbers,
+                None => {
+                    let numbers = self.reporter_numbers(&reporter);
+                    self.reporters.insert(text.into(), numbers);
+                    numbers
+                }
+            },
+            None => self.reporter_numbers(&reporter),
+        };
         let (lon, lat) = place.unwrap_or_default();
         let whole = match tally {
             Some(c) => {
@@ -301,6 +312,30 @@ impl<'r> Batch<'r> {
             nationalities,
             whole,
         });
+    }
+
+    /// A reporter's source (party and team) and set of nationalities, as numbers.
+    fn reporter_numbers(&mut self, reporter: &Reporter<'_>) -> (u32, u32) {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        encode(&mut key, reporter.party);
+        if let Some(team) = reporter.team {
+            encode(&mut key, team);
+        }
+        let source = self.sources.number(&key);
+        key.clear();
+        let nationalities = reporter.nationalities;
+        if nationalities.len() == 1 {
+            encode(&mut key, nationalities[0]);
+        } else if !nationalities.is_empty() {
+            let mut set = nationalities.to_vec();
+            set.sort_unstable();
+            set.dedup();
+            set.iter().for_each(|n| encode(&mut key, n));
+        }
+        let nationalities = self.nationalities.number(&key);
+        self.key = key;
+        (source, nationalities)
     }
 
     /// Add the reports of `other` after these (for reading parts of a file on several
@@ -404,6 +439,25 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
+/// does whenever it differs.
+pub(crate) fn id_prefix(id: &str) -> u128 {
+    prefix(id.as_bytes())
+}
+
+fn prefix(bytes: &[u8]) -> u128 {
+    let mut padded = [0u8; 16];
+    let n = bytes.len().min(16);
+    padded[..n].copy_from_slice(&bytes[..n]);
+    u128::from_be_bytes(padded)
+}
+
+/// Whether text `a` comes before `b`: for texts of up to 16 bytes, as two numbers and
+/// their lengths (no call to compare memory).
+fn precedes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() <= 16 && b.len() <= 16 { (prefix(a), a.len()) < (prefix(b), b.len()) } else { a < b }
+}
+
 /// Append `name` to `key` as its length in decimal, a colon, and itself, so that a list
 /// of names makes one key and no two lists the same.
 fn encode(key: &mut String, name: &str) {
@@ -462,5 +516,34 @@ impl Sorted<'_> {
 
     pub fn len(&self) -> usize {
         self.order.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts of up to 20 bytes, some a prefix of another, some with zero bytes: ordered
+    /// as slices are.
+    #[test]
+    fn precedes_orders_texts_as_slices_do() {
+        let mut state = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let texts: Vec<Vec<u8>> = (0..400)
+            .map(|_| {
+                let len = (next() % 21) as usize;
+                (0..len).map(|_| [0, 1, b'a', b'b', 0xff][(next() % 5) as usize]).collect()
+            })
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(precedes(a, b), a < b, "{a:?} {b:?}");
+            }
+        }
     }
 }

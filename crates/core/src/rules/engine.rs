@@ -7,7 +7,7 @@ use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, BytesHasher, Counted, Kept, Sorted, prefetch};
+use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix, prefetch};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
@@ -319,7 +319,8 @@ impl<'a> Checker<'a> {
             self.evaluate_alone(batch, report);
             Counted::of(report).filter(|_| self.stateful[s.kind])
         });
-        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, (s.party, s.team), nationalities, tally);
+        let reporter = Reporter { text: Some(s.reporter), party: s.party, team: s.team, nationalities };
+        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, reporter, tally);
         Ok(())
     }
 
@@ -1239,15 +1240,6 @@ fn radix_sort<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64, fr
     }
 }
 
-/// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
-/// does whenever it differs.
-fn id_prefix(id: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = id.len().min(16);
-    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
-}
-
 /// The classes of report [`interest`] tells apart: military (personnel of the military
 /// category, military vehicles and aircraft, and every report of another kind); armed
 /// people of another category; the rest.
@@ -1527,17 +1519,9 @@ mod tests {
                     (_, 0) => format!("{}", next() % 90),
                     _ => format!("report-with-a-long-shared-prefix-{}", next() % 700),
                 };
-                batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, ("unc", None), &[], None);
-                halves[usize::from(i >= n / 2)].push(
-                    &id,
-                    Time { secs, offset: 0 },
-                    nanos,
-                    None,
-                    0,
-                    ("unc", None),
-                    &[],
-                    None,
-                );
+                let reporter = Reporter { text: None, party: "unc", team: None, nationalities: &[] };
+                batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, reporter, None);
+                halves[usize::from(i >= n / 2)].push(&id, Time { secs, offset: 0 }, nanos, None, 0, reporter, None);
             }
             let order = time_order(&batch);
             let [mut appended, second] = halves;

@@ -19,6 +19,9 @@ pub struct Scanned<'a> {
     pub id: &'a str,
     pub party: &'a str,
     pub team: Option<&'a str>,
+    /// The `reported_by` object as written in the line: equal texts name one party, team
+    /// and set of observers' nationalities.
+    pub reporter: &'a str,
     /// (name, nationality) of each observer, held in place (a report with more than
     /// [`MAX_OBSERVERS`] takes the careful path).
     observers: [(&'a str, Option<&'a str>); MAX_OBSERVERS],
@@ -313,6 +316,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
         match bit {
             0 => s.id = c.string()?,
             1 => {
+                let from = c.at;
                 let fields = c.record(
                     |c| c.key(&REPORTER_KEYS),
                     |c, field| {
@@ -339,6 +343,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
                 if fields & 1 == 0 {
                     return None;
                 }
+                s.reporter = c.text.get(from..c.at)?;
             }
             2 => {
                 s.observed = Some(match c.peek()? {
