@@ -403,3 +403,40 @@ fn the_bulk_lookup_agrees_with_one_by_one() {
     let kinds: std::collections::BTreeSet<u8> = bulk.iter().copied().collect();
     assert_eq!(kinds.len(), atlas.zones.zones.len(), "every zone is met");
 }
+
+/// A box the grid answers for at once holds that zone at every position in it (corners,
+/// edges and inside), and boxes across the DMZ, the coast and off the grid are met: some
+/// answered, some not.
+#[test]
+fn a_box_answered_at_once_is_one_zone_throughout() {
+    let atlas = Atlas::build(&korea()).unwrap();
+    let mut rng = Rng(2031);
+    let (mut answered, mut refused) = (0, 0);
+    for i in 0..20_000 {
+        let (lon, lat) = match i % 3 {
+            0 => (124.0 + 7.0 * rng.next(), 33.0 + 10.0 * rng.next()),
+            1 => (126.0 + 3.0 * rng.next(), 37.5 + 1.0 * rng.next()),
+            _ => (100.0 + 60.0 * rng.next(), 20.0 + 40.0 * rng.next()),
+        };
+        // Up to about 10 km across, sometimes a line (no width) or a point.
+        let (w, h) = (0.1 * rng.next() * f64::from(i % 4 != 0), 0.1 * rng.next() * f64::from(i % 5 != 0));
+        let (lo, hi) = ([lon, lat], [lon + w, lat + h]);
+        let Some(zone) = atlas.locator.zone_over(lo, hi) else {
+            refused += 1;
+            continue;
+        };
+        answered += 1;
+        for k in 0..200 {
+            let (fx, fy) = match k {
+                0 => (0.0, 0.0),
+                1 => (1.0, 1.0),
+                2 => (0.0, 1.0),
+                3 => (1.0, 0.0),
+                _ => (rng.next(), rng.next()),
+            };
+            let (x, y) = (lon + fx * w, lat + fy * h);
+            assert_eq!(atlas.zone_index(x, y), zone, "box {lo:?} {hi:?} at {x} {y}");
+        }
+    }
+    assert!(answered > 5_000 && refused > 1_000, "{answered} answered, {refused} refused");
+}

@@ -216,6 +216,28 @@ impl Locator {
         }
     }
 
+    /// The zone of every position from `lo` to `hi` (a box, degrees), if the grid knows
+    /// it without an exact test: every cell the box touches lies inside that one zone.
+    /// `None` when the box touches a boundary (or another zone); then ask position by
+    /// position. Each position in the box is answered from one of these cells by
+    /// [`Locator::zone_at`], which reads cells in the same (monotonic) way.
+    pub fn zone_over(&self, lo: [f64; 2], hi: [f64; 2]) -> Option<ZoneIndex> {
+        let (first, last) = (self.entries.entry(&lo), self.entries.entry(&hi));
+        let stride = self.entries.stride;
+        let (columns, rows) = (first % stride..=last % stride, first / stride..=last / stride);
+        let zone = *self.cells.get(first)?;
+        if zone == MIXED || columns.is_empty() || rows.is_empty() {
+            return None;
+        }
+        for row in rows {
+            let cells = self.cells.get(row * stride + columns.start()..=row * stride + columns.end())?;
+            if cells.iter().any(|&cell| cell != zone) {
+                return None;
+            }
+        }
+        Some(zone)
+    }
+
     /// The zone of a position in the mixed cell at `entry` of the table.
     #[inline]
     fn exact(&self, entry: usize, lon: f64, lat: f64) -> ZoneIndex {

@@ -95,6 +95,13 @@ pub fn crossings(atlas: &Atlas, track: &[TrackPoint]) -> Vec<Crossing> {
             let (lon, lat) = point(t);
             atlas.zone_index(lon, lat)
         };
+        // A segment within cells of one zone passes no boundary: no need to sample it.
+        // (The box is widened by far more than the rounding of a sample's position.)
+        const SLACK: f64 = 1e-9;
+        let lo = [a.lon.min(b.lon) - SLACK, a.lat.min(b.lat) - SLACK];
+        let hi = [a.lon.max(b.lon) + SLACK, a.lat.max(b.lat) + SLACK];
+        let finite = [a.lon, a.lat, b.lon, b.lat].iter().all(|v| v.is_finite());
+        let steps = if finite && atlas.locator.zone_over(lo, hi).is_some() { 0 } else { steps };
         let mut t0 = 0.0;
         let mut z0 = zone_at(0.0);
         for k in 1..=steps {
