@@ -514,23 +514,22 @@ impl<'a> Checker<'a> {
     pub fn check_batch(&self, mut batch: Batch) -> Vec<Finding> {
         let (pending, pending_keys) = (std::mem::take(&mut batch.pending), std::mem::take(&mut batch.pending_keys));
         let sorted = Sorted { batch: &batch, order: time_order(&batch) };
-        // One pass over the briefs in time order: what grouping needs, and the positions
-        // of the whole reports (read apart from the rules, the scattered reads overlap).
-        let mut sightings = Vec::with_capacity(sorted.len());
+        // One pass over the briefs in time order: each one's sighting, to group it into
+        // an incident, and the positions of the reports kept for evaluation in time order
+        // (read apart from the rules, the scattered reads overlap).
+        let max_lat = incidents::highest_latitude(batch.briefs.iter().map(Sighting::of));
         let mut wholes = Vec::with_capacity(batch.wholes());
-        for (i, &index) in sorted.order.iter().enumerate() {
+        let incidents = incidents::group_with(sorted.len(), max_lat, |i| {
             // The briefs are read in time order, scattered in memory: ask for each ahead.
             if let Some(&ahead) = sorted.order.get(i + 16) {
                 prefetch(&batch.briefs[ahead as usize]);
             }
-            let brief = &batch.briefs[index as usize];
-            sightings.push(Sighting::of(brief));
+            let brief = &batch.briefs[sorted.order[i] as usize];
             if Batch::is_whole(brief) {
                 wholes.push((i, brief));
             }
-        }
-        let incidents = incidents::group(&sightings);
-        drop(sightings);
+            Sighting::of(brief)
+        });
         // Findings, each with its place in the order they would have if every report
         // were evaluated in time order (`finding_key`).
         let mut out = Vec::new();

@@ -31,16 +31,16 @@ const NIL: u32 = u32::MAX;
 /// A first report of one of the last hour's incidents, in the list of its cell's slot.
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// Its observed second and index.
-    t: i64,
+    /// Its sighting and index.
+    sighting: Sighting,
     report: u32,
     slot: u32,
     /// The next node of the slot, by number (see `group`), or `NIL`.
     next: u32,
 }
 
-/// What grouping needs of a report, in 32 bytes: the reports' own structs are large and,
-/// taken in time order, scattered in memory; these are read in order.
+/// What grouping needs of a report, in 32 bytes: given one at a time in time order
+/// ([`group_with`]), and kept only for the first reports of the last hour's incidents.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sighting {
     /// Observed (start), whole seconds since the epoch.
@@ -78,18 +78,28 @@ impl Sighting {
 /// as small as an hour's incidents, and the work grows with the number of reports, not
 /// its square.
 pub fn group(reports: &[Sighting]) -> Incidents {
-    group_in(reports, SLOTS)
+    group_in(reports.len(), highest_latitude(reports.iter().copied()), |i| reports[i], SLOTS)
 }
 
-/// [`group`] with a table of `slots` slots (a power of two); tests use small ones, so
+/// The highest latitude (north or south) of the reports that have a place.
+pub fn highest_latitude(reports: impl Iterator<Item = Sighting>) -> f64 {
+    reports.filter(|r| r.placed()).map(|p| p.lat.abs()).fold(0.0f64, f64::max)
+}
+
+/// [`group`] for `n` reports whose sightings `sighting` gives, each asked for once, in
+/// order (so the caller need not keep a list of them), none above latitude `max_lat`.
+pub fn group_with(n: usize, max_lat: f64, sighting: impl FnMut(usize) -> Sighting) -> Incidents {
+    group_in(n, max_lat, sighting, SLOTS)
+}
+
+/// [`group_with`] on a table of `slots` slots (a power of two); tests use small ones, so
 /// that many cells share a slot.
-fn group_in(reports: &[Sighting], slots: usize) -> Incidents {
-    let n = reports.len();
+fn group_in(n: usize, max_lat: f64, mut sighting: impl FnMut(usize) -> Sighting, slots: usize) -> Incidents {
     // The incident (its earliest report) of each report so far.
     let mut root: Vec<u32> = (0..n as u32).collect();
     // A degree of latitude is at least 110.5 km; a degree of longitude shrinks with the
     // cosine of the latitude, so cells are sized for the highest latitude in the batch.
-    let max_lat = reports.iter().filter(|r| r.placed()).map(|p| p.lat.abs()).fold(0.0f64, f64::max).min(85.0);
+    let max_lat = max_lat.min(85.0);
     // Twice the distance, and a little more so that rounding cannot put a near report
     // outside the four cells.
     let cell_lat = 2.002 * INCIDENT_METRES / 110_500.0;
@@ -107,13 +117,14 @@ fn group_in(reports: &[Sighting], slots: usize) -> Incidents {
         hash.write_i64(y);
         (hash.finish() >> 32) as usize & (slots - 1)
     };
-    for (i, report) in reports.iter().enumerate() {
+    for (i, first) in root.iter_mut().enumerate() {
+        let report = &sighting(i);
         if !report.placed() {
             continue;
         }
         let t = report.t;
         while let Some(node) = queue.front() {
-            if t - node.t <= INCIDENT_SECONDS {
+            if t - node.sighting.t <= INCIDENT_SECONDS {
                 break;
             }
             // The oldest node is the head of its slot's list.
@@ -135,26 +146,26 @@ fn group_in(reports: &[Sighting], slots: usize) -> Incidents {
         for (cx, cy) in [(x, y), (x, ny), (nx, y), (nx, ny)] {
             let mut at = heads[slot(kind, cx, cy)];
             while at != NIL {
-                let node = queue[(at - gone) as usize];
-                let j = node.report as usize;
-                debug_assert!(node.t <= t && t - node.t <= INCIDENT_SECONDS);
+                let node = &queue[(at - gone) as usize];
+                let other = &node.sighting;
+                debug_assert!(other.t <= t && t - other.t <= INCIDENT_SECONDS);
                 // The lists hold only incidents' first reports, in time order; the
                 // earliest near one wins, so an incident's id is stable.
-                if node.report >= root[i] {
+                if node.report >= *first {
                     break;
                 }
-                if reports[j].kind == kind && near(report, &reports[j]) {
-                    root[i] = node.report;
+                if other.kind == kind && near(report, other) {
+                    *first = node.report;
                     break;
                 }
                 at = node.next;
             }
         }
         // Only an incident's first report can be joined, so only first reports are kept.
-        if root[i] as usize == i {
+        if *first as usize == i {
             let s = slot(kind, x, y);
             let number = gone + queue.len() as u32;
-            queue.push_back(Node { t, report: i as u32, slot: s as u32, next: NIL });
+            queue.push_back(Node { sighting: *report, report: i as u32, slot: s as u32, next: NIL });
             match tails[s] {
                 NIL => heads[s] = number,
                 last => queue[(last - gone) as usize].next = number,
@@ -374,7 +385,8 @@ mod tests {
             let expected = by_definition(&reports);
             // The full table, and small ones in which many cells share each slot.
             for slots in [SLOTS, 4, 1] {
-                let incidents = group_in(&reports, slots);
+                let incidents =
+                    group_in(reports.len(), highest_latitude(reports.iter().copied()), |i| reports[i], slots);
                 let roots: Vec<usize> = (0..reports.len()).map(|i| incidents.first(i).unwrap()).collect();
                 assert_eq!(roots, expected, "round {round}, {slots} slots");
             }
