@@ -10,6 +10,7 @@ pub mod access;
 pub mod agreement;
 pub mod commission;
 pub mod geo;
+mod hint;
 pub mod journal;
 pub mod pow;
 pub mod replay;

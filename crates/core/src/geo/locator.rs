@@ -12,6 +12,7 @@ use geo::Coord;
 
 use super::line_index::point_in_ring;
 use super::zones::ZoneSet;
+use crate::hint::prefetch;
 
 /// Index of a zone in [`ZoneSet::zones`].
 pub type ZoneIndex = u8;
@@ -312,15 +313,6 @@ impl Locator {
     pub fn stats(&self) -> (usize, usize, usize) {
         (self.nx * self.ny, self.mixed.len(), self.edges.len())
     }
-}
-
-/// Ask for the cache line holding `position` ahead of its use.
-#[inline(always)]
-fn prefetch(position: &[f64; 2]) {
-    #[cfg(target_arch = "x86_64")]
-    safe_arch::prefetch_t0(position);
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = position;
 }
 
 /// The table entry of a position, clamped onto the table: column 1 starts at `min.x`,

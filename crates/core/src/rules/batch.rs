@@ -15,6 +15,7 @@ use super::report::Report;
 use super::report::{Category, Direction, Event};
 use super::scan::Time;
 use crate::agreement::Position;
+use crate::hint::prefetch;
 
 /// No whole report kept.
 const NONE: u32 = u32::MAX;
@@ -343,8 +344,10 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
-        self.ids_fall |=
-            other.ids_fall || (!self.is_empty() && !other.is_empty() && other.id(0) < self.id(self.len() - 1));
+        self.ids_fall |= other.ids_fall
+            || (!self.is_empty()
+                && !other.is_empty()
+                && precedes(other.id(0).as_bytes(), self.id(self.len() - 1).as_bytes()));
         let (id_base, whole_base, tally_base) = (self.ids.len(), self.wholes.len() as u32, self.tallies.len() as u32);
         let names: Vec<u32> = other.names.names.iter().map(|n| self.names.number(n)).collect();
         self.ids.push_str(&other.ids);
@@ -428,15 +431,6 @@ impl<'r> Batch<'r> {
     pub(crate) fn set_names(&self, set: u32) -> impl Iterator<Item = &str> {
         decode(self.nationalities.name(set))
     }
-}
-
-/// Ask for the cache line holding `value` ahead of its use.
-#[inline(always)]
-pub(crate) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    safe_arch::prefetch_t0(value);
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// The first 16 bytes of an id as a number (zero-padded), which orders ids as their text
@@ -527,13 +521,7 @@ mod tests {
     /// as slices are.
     #[test]
     fn precedes_orders_texts_as_slices_do() {
-        let mut state = 0x853c_49e6_748f_ea9b_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::rules::xorshift(0x853c_49e6_748f_ea9b_u64);
         let texts: Vec<Vec<u8>> = (0..400)
             .map(|_| {
                 let len = (next() % 21) as usize;

@@ -7,7 +7,7 @@ use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix, prefetch};
+use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix};
 use super::finding::{Finding, stable_id};
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
@@ -15,6 +15,7 @@ use super::scan::{MAX_OBSERVERS, scan};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
+use crate::hint::prefetch;
 
 /// How far from the coast "contiguous waters" reach when the agreement does not say:
 /// 12 nautical miles, the territorial sea of the law of the sea (our assumption).
@@ -1477,13 +1478,7 @@ mod tests {
     /// apart, one time for all, one report and none.
     #[test]
     fn time_order_is_time_then_id() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::rules::xorshift(0x2545_f491_4f6c_dd1d_u64);
         // Ids: at random (sharing long prefixes), increasing down the batch (pairs equal),
         // or increasing down each half of it, from the same start.
         const RANDOM: u8 = 0;

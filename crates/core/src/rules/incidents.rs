@@ -231,9 +231,9 @@ impl Incidents {
         if first >= reports.len() {
             return None;
         }
-        let in_it: Vec<usize> = match self.reports(first) {
-            list if list.len() > 1 => list.iter().map(|&i| i as usize).collect(),
-            _ => {
+        let in_it: Vec<usize> = match self.alone(first) {
+            false => self.reports(first).iter().map(|&i| i as usize).collect(),
+            true => {
                 // A report alone: one source, its own set of nationalities (kept sorted,
                 // each once).
                 let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(str::to_owned);
@@ -360,13 +360,7 @@ mod tests {
     fn cells_find_the_incidents_the_definition_gives() {
         // Dense reports in a few kilometres and a few hours, of two kinds, some without a
         // place, some exactly 2 km apart: the cells must miss no near report.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::rules::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         for round in 0..20 {
             let mut t = 0;
             let mut reports = Vec::new();

@@ -9,6 +9,18 @@ pub mod report;
 pub mod scan;
 
 pub use batch::Batch;
+
+/// A fixed xorshift sequence for the tests' random cases.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 pub use engine::Checker;
 pub use finding::Finding;
 pub use report::{Category, Direction, Event, Observed, Report, ReportError};

@@ -324,14 +324,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
                             0 => s.party = c.string()?,
                             1 => s.team = Some(c.string()?),
                             _ => c.array(|c| {
-                                let mut texts = [None; 2];
-                                c.record(
-                                    |c| c.key(&OBSERVER_KEYS),
-                                    |c, k| {
-                                        texts[k] = Some(c.string()?);
-                                        Some(())
-                                    },
-                                )?;
+                                let texts = c.strings(&OBSERVER_KEYS)?;
                                 *s.observers.get_mut(s.observer_count)? = (texts[0]?, texts[1]);
                                 s.observer_count += 1;
                                 Some(())
@@ -385,14 +378,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
             8 => s.alleged = Some(c.string()?),
             9 => s.assessed = Some(c.string()?),
             10 => c.array(|c| {
-                let mut texts = [None; 2];
-                c.record(
-                    |c| c.key(&EVIDENCE_KEYS),
-                    |c, k| {
-                        texts[k] = Some(c.string()?);
-                        Some(())
-                    },
-                )?;
+                let texts = c.strings(&EVIDENCE_KEYS)?;
                 s.evidence.push((texts[0]?, texts[1]));
                 Some(())
             })?,
@@ -929,6 +915,19 @@ impl<'a> Cursor<'a> {
         let lat = self.f64()?;
         self.eat(b']')?;
         Position::new(lon, lat).ok()
+    }
+
+    /// An object whose keys are `keys`, each holding a string: the strings present.
+    fn strings(&mut self, keys: &[Name; 2]) -> Option<[Option<&'a str>; 2]> {
+        let mut texts = [None; 2];
+        self.record(
+            |c| c.key(keys),
+            |c, k| {
+                texts[k] = Some(c.string()?);
+                Some(())
+            },
+        )?;
+        Some(texts)
     }
 
     fn estimate(&mut self) -> Option<Estimate> {
