@@ -575,12 +575,13 @@ impl<'a> Checker<'a> {
         }
         self.close_day(&sorted, &mut state, &mut out);
         keys.extend((0..out.len() - keys.len()).map(|e| finding_key(sorted.len(), 0, e)));
-        // The findings of reports evaluated as they were read join the others, and all
-        // are taken in the order of their keys (by their index in `all`).
-        let mut all = out;
-        let evaluated_in_order = all.len();
-        all.extend(pending);
-        let order = merge_keys(&keys, &pending_places(&sorted, &pending_keys), evaluated_in_order);
+        // The findings evaluated in time order join those of reports evaluated as they
+        // were read (the longer list, not copied), and all are taken in the order of
+        // their keys (by their index in `all`).
+        let mut all = pending;
+        let read_first = all.len();
+        all.extend(out);
+        let order = merge_keys(&keys, read_first, &pending_places(&sorted, &pending_keys));
         for &(key, f) in &order {
             state.attach(&sorted, &mut all[f as usize], (key >> 32) as usize);
         }
@@ -1327,17 +1328,18 @@ fn pending_places(sorted: &Sorted, keys: &[u64]) -> Vec<(u64, u32)> {
     places
 }
 
-/// The findings evaluated in time order (with `keys`, in order; the first `base` of the
-/// list) and those evaluated as read (`places`, in key order; after them in the list), as
-/// (key, index in the list) in key order. No two findings share a key.
-fn merge_keys(keys: &[u64], places: &[(u64, u32)], base: usize) -> Vec<(u64, u32)> {
+/// The findings evaluated in time order (with `keys`, in order; in the list from index
+/// `base` on) and those evaluated as read (`places`, in key order, each with its index
+/// in the list, before `base`), as (key, index in the list) in key order. No two findings
+/// share a key.
+fn merge_keys(keys: &[u64], base: usize, places: &[(u64, u32)]) -> Vec<(u64, u32)> {
     let mut out = Vec::with_capacity(keys.len() + places.len());
-    let mut places = places.iter().map(|&(key, j)| (key, base as u32 + j)).peekable();
+    let mut places = places.iter().copied().peekable();
     for (i, &key) in keys.iter().enumerate() {
         while let Some(place) = places.next_if(|p| p.0 < key) {
             out.push(place);
         }
-        out.push((key, i as u32));
+        out.push((key, (base + i) as u32));
     }
     out.extend(places);
     out
