@@ -317,7 +317,7 @@ impl From<&Agreement> for AgreementView {
                     .unwrap_or(serde_json::Value::Null);
                 ProvisionView {
                     citation: p.citation.to_string(),
-                    article: p.citation.article.clone(),
+                    article: p.citation.article.to_string(),
                     kind: p.rule.kind(),
                     summary: p.summary.clone(),
                     params,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
+use armistice_core::rules::report::Text;
 use armistice_core::rules::{Batch, Checker, Finding};
 use clap::Args;
 use serde::Serialize;
@@ -57,14 +58,14 @@ struct FindingView<'a> {
     citation: String,
     rule: &'a str,
     responsible: Option<&'a str>,
-    reports: &'a [String],
+    reports: &'a [Text],
     at: String,
     position: Option<[f64; 2]>,
     zone: Option<&'a str>,
     reason: &'a str,
     incident: &'a str,
     sources: usize,
-    nationalities: &'a [String],
+    nationalities: &'a [Text],
 }
 
 impl<'a> From<&'a Finding> for FindingView<'a> {

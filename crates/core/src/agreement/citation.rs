@@ -6,13 +6,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::rules::report::Text;
+
 /// An article (a Roman numeral, or a named part such as `Annex`), a paragraph number and
 /// optional sub-paragraph letters: `II.13(a)`, `I.10`, `Annex.11`, `II.42(e)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Citation {
-    pub article: String,
+    pub article: Text,
     pub paragraph: u32,
-    pub subparagraph: Option<String>,
+    pub subparagraph: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,7 +70,7 @@ impl FromStr for Citation {
                 if sub.is_empty() || !sub.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
                     return Err(fail("a sub-paragraph is lower-case letters or digits, e.g. (a)"));
                 }
-                (number, Some(sub.to_owned()))
+                (number, Some(Text::from(sub)))
             }
             None => (rest, None),
         };
@@ -76,7 +78,7 @@ impl FromStr for Citation {
             return Err(fail("the paragraph is a whole number"));
         }
         let paragraph = number.parse().map_err(|_| fail("the paragraph number is too large"))?;
-        Ok(Self { article: article.to_owned(), paragraph, subparagraph: sub })
+        Ok(Self { article: Text::from(article), paragraph, subparagraph: sub })
     }
 }
 

@@ -8,7 +8,7 @@ use std::hash::BuildHasherDefault;
 use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix};
-use super::finding::{Finding, stable_id};
+use super::finding::{Finding, finding_id};
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use super::scan::{MAX_OBSERVERS, scan};
@@ -42,7 +42,7 @@ struct Spot {
 }
 
 /// What a finding takes from its incident: its name, sources and nationalities.
-type Summary = (String, usize, Vec<String>);
+type Summary = (Text, usize, Vec<Text>);
 
 /// Running totals the stateful rules keep.
 #[derive(Debug, Default)]
@@ -80,9 +80,9 @@ impl State {
         // kept apart from the map, which holds only incidents of several reports.
         let incidents = &self.incidents;
         let summarise = || {
-            incidents.of(reports, index).map(|incident| {
-                (format!("incident-{}", reports.id(incident.first)), incident.sources, incident.nationalities)
-            })
+            incidents
+                .of(reports, index)
+                .map(|incident| (incident_name(reports.id(incident.first)), incident.sources, incident.nationalities))
         };
         let summary = if incidents.alone(first) {
             if self.last_alone.as_ref().is_none_or(|(at, _)| *at != first) {
@@ -396,7 +396,7 @@ impl<'a> Checker<'a> {
         spot: &Spot,
         reason: String,
     ) -> Finding {
-        let reports = vec![report.id.to_string()];
+        let reports = vec![report.id.clone()];
         self.finding(
             citation.clone(),
             rule.kind(),
@@ -424,7 +424,7 @@ impl<'a> Checker<'a> {
             citation.clone(),
             rule.kind(),
             side,
-            vec![report.id.to_string()],
+            vec![report.id.clone()],
             report.observed_at.start(),
             report.position,
             spots.first().map(|s| self.zone_id(s)),
@@ -446,8 +446,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn zone_id(&self, spot: &Spot) -> String {
-        self.atlas.zone(spot.zone).id.clone()
+    fn zone_id(&self, spot: &Spot) -> Text {
+        Text::from(self.atlas.zone(spot.zone).id.as_str())
     }
 
     /// Hours from the effective time, for reasons.
@@ -595,27 +595,23 @@ impl<'a> Checker<'a> {
         citation: Citation,
         rule: &'static str,
         responsible: Option<&str>,
-        reports: Vec<String>,
+        reports: Vec<Text>,
         at: DateTime<FixedOffset>,
         position: Option<Position>,
-        zone: Option<String>,
+        zone: Option<Text>,
         reason: String,
     ) -> Finding {
-        let at_text = at.to_rfc3339();
-        let citation_text = citation.to_string();
-        let mut parts: Vec<&str> = vec![&citation_text, rule, &at_text];
-        parts.extend(reports.iter().map(String::as_str));
         Finding {
-            id: stable_id("f", &parts),
+            id: finding_id(&citation, rule, &at, &reports),
             citation,
             rule,
-            responsible: responsible.map(str::to_owned),
+            responsible: responsible.map(Text::from),
             reports,
             at,
             position,
             zone,
             reason,
-            incident: String::new(),
+            incident: Text::default(),
             sources: 0,
             nationalities: Vec::new(),
         }
@@ -626,7 +622,7 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_lines)] // one match over the rule kinds
     fn evaluate(&self, prepared: &Prepared<'a>, report: &Report, spots: &[Spot], out: &mut Vec<Finding>) {
         let start = report.observed_at.start();
-        let id = || vec![report.id.to_string()];
+        let id = || vec![report.id.clone()];
         let (citation, rule) = (prepared.citation, prepared.rule);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
@@ -928,7 +924,7 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Finding>,
     ) {
         let start = reports.start(index);
-        let id = || vec![reports.id(index).to_owned()];
+        let id = || vec![Text::from(reports.id(index))];
         let (citation, rule) = (prepared.citation, prepared.rule);
         let side = c.side;
         let count = c.count;
@@ -950,7 +946,7 @@ impl<'a> Checker<'a> {
                         id(),
                         start,
                         c.position,
-                        Some(r.zone.to_string()),
+                        Some(Text::from(r.zone.as_str())),
                         format!(
                             "{now} {} of {side} in {} at once; {citation} allows {}",
                             category_words(c.category),
@@ -1119,7 +1115,7 @@ impl<'a> Checker<'a> {
         reason: String,
     ) {
         let Some(&last) = indices.last() else { return };
-        let ids = indices.iter().map(|&i| reports.id(i).to_owned()).collect();
+        let ids = indices.iter().map(|&i| Text::from(reports.id(i))).collect();
         out.push(self.finding(citation.clone(), rule, Some(side), ids, reports.start(last), None, None, reason));
         if let Some(finding) = out.last_mut() {
             state.attach(reports, finding, last);
@@ -1384,7 +1380,7 @@ fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usiz
     }
     // The reports already listed, per finding merged into, as a set (an incident seen by
     // many reports can gather many findings: no list is searched per report).
-    let mut sets: HashMap<usize, HashSet<String, BuildHasherDefault<BytesHasher>>, BuildHasherDefault<WordHasher>> =
+    let mut sets: HashMap<usize, HashSet<Text, BuildHasherDefault<BytesHasher>>, BuildHasherDefault<WordHasher>> =
         HashMap::default();
     for (into, from) in merges {
         let reports = std::mem::take(&mut findings[from].reports);
@@ -1398,14 +1394,18 @@ fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usiz
     for &f in &kept {
         let finding = &mut findings[f];
         if finding.reports.len() > 1 {
-            let citation = finding.citation.to_string();
-            let at = finding.at.to_rfc3339();
-            let mut parts: Vec<&str> = vec![&citation, finding.rule, &at];
-            parts.extend(finding.reports.iter().map(String::as_str));
-            finding.id = stable_id("f", &parts);
+            finding.id = finding_id(&finding.citation, finding.rule, &finding.at, &finding.reports);
         }
     }
     kept
+}
+
+/// An incident's name, from its first report's id.
+fn incident_name(first: &str) -> Text {
+    let mut name = Text::with_capacity("incident-".len() + first.len());
+    name.push_str("incident-");
+    name.push_str(first);
+    name
 }
 
 /// The findings of `kept` (indices into `all`; the rest are dropped), in order of time,

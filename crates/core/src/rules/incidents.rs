@@ -2,6 +2,7 @@
 //! space and time and of the same kind, are one incident; an incident counts its
 //! independent sources.
 
+use crate::rules::report::Text;
 use std::collections::{BTreeSet, VecDeque};
 use std::hash::Hasher;
 
@@ -19,7 +20,7 @@ pub struct Incident {
     pub first: usize,
     pub reports: Vec<usize>,
     pub sources: usize,
-    pub nationalities: Vec<String>,
+    pub nationalities: Vec<Text>,
 }
 
 /// Slots of the table of cells (a power of two): a cell (with its kind) is hashed to one;
@@ -236,7 +237,7 @@ impl Incidents {
             true => {
                 // A report alone: one source, its own set of nationalities (kept sorted,
                 // each once).
-                let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(str::to_owned);
+                let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(Text::from);
                 return Some(Incident {
                     first,
                     sources: 1,
@@ -257,7 +258,7 @@ impl Incidents {
         Some(Incident {
             first,
             sources: sources.len(),
-            nationalities: nationalities.into_iter().map(str::to_owned).collect(),
+            nationalities: nationalities.into_iter().map(Text::from).collect(),
             reports: in_it,
         })
     }

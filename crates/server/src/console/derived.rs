@@ -10,6 +10,7 @@ use armistice_core::geo::Atlas;
 use armistice_core::journal::{EntryKind, Journal, SignedCheckpoint};
 use armistice_core::pow::file::{Item, parse_line};
 use armistice_core::replay::{AnyFinding, FindingCommon, Replay, replay};
+use armistice_core::rules::report::Text;
 use armistice_core::talks::Element;
 use chrono::NaiveDate;
 
@@ -277,8 +278,8 @@ impl Derived {
 }
 
 /// The case that took up any of `reports`, if one did.
-fn case_of(cases: &[Case], reports: &[String]) -> Option<String> {
-    cases.iter().find(|c| c.reports.iter().any(|r| reports.contains(r))).map(|c| c.id.clone())
+fn case_of(cases: &[Case], reports: &[Text]) -> Option<String> {
+    cases.iter().find(|c| c.reports.iter().any(|r| reports.iter().any(|x| x == r))).map(|c| c.id.clone())
 }
 
 impl Moment {
@@ -365,10 +366,10 @@ fn findings(r: &Replay) -> Vec<FindingRow> {
         .findings()
         .map(|any| match any {
             AnyFinding::Report(f) => FindingRow {
-                zone: f.zone.clone(),
+                zone: f.zone.as_ref().map(ToString::to_string),
                 position: f.position.map(|p| (p.lon, p.lat)),
-                reports: f.reports.clone(),
-                incident: Some(f.incident.clone()),
+                reports: f.reports.iter().map(ToString::to_string).collect(),
+                incident: Some(f.incident.to_string()),
                 case: case_of(&r.cases, &f.reports),
                 ..FindingRow::common("report", any.common())
             },

@@ -201,9 +201,10 @@ impl FindingView {
 fn findings(r: &Replay) -> Vec<FindingView> {
     r.findings()
         .map(|any| match any {
-            AnyFinding::Report(f) => {
-                FindingView { reports: f.reports.clone(), ..FindingView::common("reports", any.common()) }
-            }
+            AnyFinding::Report(f) => FindingView {
+                reports: f.reports.iter().map(ToString::to_string).collect(),
+                ..FindingView::common("reports", any.common())
+            },
             AnyFinding::Commission(f) => FindingView {
                 entries: f.entries.clone(),
                 case: f.case.clone(),
