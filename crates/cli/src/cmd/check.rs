@@ -1,5 +1,6 @@
 //! `armistice check`: reports in, findings out.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
 use armistice_core::rules::report::Text;
-use armistice_core::rules::{Batch, Checker, Finding};
+use armistice_core::rules::{Batch, Checker, Finding, Findings};
 use clap::Args;
 use serde::Serialize;
 
@@ -87,12 +88,22 @@ impl<'a> From<&'a Finding> for FindingView<'a> {
     }
 }
 
-/// The findings, as `--json` writes them: each made into its view as it is written.
-struct FindingsView<'a>(&'a [Finding]);
+/// The findings, as `--json` writes them: each made as it is written (never all held).
+struct FindingsView<'b>(RefCell<Findings<'b>>);
+
+/// One finding, owned, written as its view.
+struct Owned(Finding);
+
+impl Serialize for Owned {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FindingView::from(&self.0).serialize(serializer)
+    }
+}
 
 impl Serialize for FindingsView<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(FindingView::from))
+        let mut findings = self.0.borrow_mut();
+        serializer.collect_seq(findings.by_ref().map(Owned))
     }
 }
 
@@ -265,10 +276,11 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     progress.finish();
 
     let accepted = reports.len();
-    let findings = checker.check_batch(reports);
+    let mut findings = checker.findings(reports);
+    let found = findings.len();
     let unusable = accepted == 0 && !rejected.is_empty();
     if args.json {
-        let view = CheckView { accepted, rejected, findings: FindingsView(&findings) };
+        let view = CheckView { accepted, rejected, findings: FindingsView(RefCell::new(findings)) };
         let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &view).context("writing JSON")?;
         writeln!(out).and_then(|()| out.flush()).context("writing JSON")?;
@@ -280,7 +292,7 @@ pub fn run(args: CheckArgs) -> Result<Code> {
         let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
         writeln!(out, "{:<10} {:<20} {:<9} {:<26} {:<18} reason", "citation", "rule", "side", "time", "zone")
             .context("writing findings")?;
-        for f in &findings {
+        for f in findings.by_ref() {
             writeln!(
                 out,
                 "{:<10} {:<20} {:<9} {:<26} {:<18} {} [reports {}; {} source(s)]",
@@ -296,15 +308,11 @@ pub fn run(args: CheckArgs) -> Result<Code> {
             .context("writing findings")?;
         }
         out.flush().context("writing findings")?;
-        eprintln!(
-            "{source}: {accepted} report(s) accepted, {} rejected, {} finding(s)",
-            rejected.len(),
-            findings.len()
-        );
+        eprintln!("{source}: {accepted} report(s) accepted, {} rejected, {} finding(s)", rejected.len(), found);
     }
     if unusable {
         // Nothing usable: say so by the exit status too.
         return Ok(Code::Error);
     }
-    Ok(if args.fail_on_findings && !findings.is_empty() { Code::Found } else { Code::Ok })
+    Ok(if args.fail_on_findings && found > 0 { Code::Found } else { Code::Ok })
 }

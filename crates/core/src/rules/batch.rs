@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, FixedOffset};
 
-use super::finding::Finding;
+use super::draft::Draft;
 use super::report::Report;
 use super::report::{Category, Direction, Event};
 use super::scan::Time;
@@ -127,7 +127,7 @@ pub struct Batch<'r> {
     names: Interner,
     /// Findings of reports evaluated as they were read, each with its key: the report's
     /// index << 32 | its place among that report's findings.
-    pub(crate) pending: Vec<Finding>,
+    pub(crate) pending: Vec<Draft>,
     pub(crate) pending_keys: Vec<u64>,
     sources: Interner,
     /// Sets of nationalities, each as its names, sorted, written by [`encode`].
@@ -485,7 +485,7 @@ fn decode(mut key: &str) -> impl Iterator<Item = &str> {
 pub(crate) struct Sorted<'b> {
     pub batch: &'b Batch<'b>,
     /// Position -> index in the batch.
-    pub order: Vec<u32>,
+    pub order: &'b [u32],
 }
 
 impl Sorted<'_> {

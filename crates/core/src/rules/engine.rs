@@ -8,7 +8,8 @@ use std::hash::BuildHasherDefault;
 use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix};
-use super::finding::{Finding, finding_id};
+use super::draft::{Draft, Findings, NO_INCIDENT};
+use super::finding::Finding;
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use super::scan::{MAX_OBSERVERS, scan};
@@ -41,9 +42,6 @@ struct Spot {
     zone: u8,
 }
 
-/// What a finding takes from its incident: its name, sources and nationalities.
-type Summary = (Text, usize, Vec<Text>);
-
 /// Running totals the stateful rules keep.
 #[derive(Debug, Default)]
 struct State {
@@ -59,44 +57,6 @@ struct State {
     open_day: Option<(i32, u32, u32)>,
     day_reports: BTreeMap<Text, Vec<usize>>,
     day_materiel: BTreeMap<(Text, Text), Vec<usize>>,
-    /// The incident of each report (in evaluation order).
-    incidents: Incidents,
-    /// Incidents with findings (by first report): name, sources and nationalities.
-    summaries: HashMap<usize, Option<Summary>, BuildHasherDefault<WordHasher>>,
-    /// The last incident of one report with findings, and its summary.
-    last_alone: Option<(usize, Option<Summary>)>,
-}
-
-impl State {
-    /// Give `finding`, if it has none, the incident of report `index` (in time order).
-    /// (Day balances, closed while a later report is evaluated, attach their own first.)
-    fn attach(&mut self, reports: &Sorted, finding: &mut Finding, index: usize) {
-        if !finding.incident.is_empty() {
-            return;
-        }
-        let Some(first) = self.incidents.first(index) else { return };
-        // An incident's sources are counted once, however many findings it has. The
-        // findings of one report come together, so the last lone report's summary is
-        // kept apart from the map, which holds only incidents of several reports.
-        let incidents = &self.incidents;
-        let summarise = || {
-            incidents
-                .of(reports, index)
-                .map(|incident| (incident_name(reports.id(incident.first)), incident.sources, incident.nationalities))
-        };
-        let summary = if incidents.alone(first) {
-            if self.last_alone.as_ref().is_none_or(|(at, _)| *at != first) {
-                self.last_alone = Some((first, summarise()));
-            }
-            self.last_alone.as_ref().and_then(|(_, summary)| summary.as_ref())
-        } else {
-            self.summaries.entry(first).or_insert_with(summarise).as_ref()
-        };
-        let Some((name, sources, nationalities)) = summary else { return };
-        finding.incident.clone_from(name);
-        finding.sources = *sources;
-        finding.nationalities.clone_from(nationalities);
-    }
 }
 
 /// Checks reports against an agreement.
@@ -118,8 +78,11 @@ pub struct Checker<'a> {
     territories: u64,
     /// The citations of the man-for-man rotation and piece-for-piece replacement rules,
     /// whose balances are judged at the end of each day.
-    man_for_man: Option<Citation>,
-    piece_for_piece: Option<Citation>,
+    man_for_man: Option<usize>,
+    /// For each provision, the first with the same citation (findings are merged by
+    /// citation, and a number is cheaper to compare than a citation).
+    same_citation: Vec<u32>,
+    piece_for_piece: Option<usize>,
     /// By side (as in `sides`) and kind: the zones in which a report at a position may
     /// break a provision (`None`: a report of that kind may break one anywhere). A
     /// report of the side and kind elsewhere, with no track, can break none, so it is
@@ -254,14 +217,13 @@ impl<'a> Checker<'a> {
                 (side.to_owned(), foreign)
             })
             .collect();
-        let man_for_man = provisions.iter().find_map(|p| match &p.rule {
-            Rule::Rotation(r) if r.man_for_man => Some(p.citation.clone()),
-            _ => None,
-        });
-        let piece_for_piece = provisions.iter().find_map(|p| match &p.rule {
-            Rule::Replacement(r) if r.piece_for_piece => Some(p.citation.clone()),
-            _ => None,
-        });
+        let man_for_man = provisions.iter().position(|p| matches!(&p.rule, Rule::Rotation(r) if r.man_for_man));
+        let piece_for_piece =
+            provisions.iter().position(|p| matches!(&p.rule, Rule::Replacement(r) if r.piece_for_piece));
+        let same_citation = prepared
+            .iter()
+            .map(|p| prepared.iter().position(|q| q.citation == p.citation).unwrap_or(p.index) as u32)
+            .collect();
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
         let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
         let stateful = std::array::from_fn(|kind| by_kind[kind].iter().any(|&p| keeps_state(prepared[p].rule, kind)));
@@ -274,6 +236,7 @@ impl<'a> Checker<'a> {
             sides,
             territories,
             man_for_man,
+            same_citation,
             piece_for_piece,
             interest,
             stateful,
@@ -389,19 +352,17 @@ impl<'a> Checker<'a> {
     /// A finding shown by one report at one of its places.
     fn at_spot(
         &self,
-        citation: &Citation,
-        rule: &Rule,
+        prepared: &Prepared<'a>,
         side: Option<&str>,
         report: &Report,
         spot: &Spot,
         reason: String,
-    ) -> Finding {
-        let reports = vec![report.id.clone()];
+    ) -> Draft {
         self.finding(
-            citation.clone(),
-            rule.kind(),
+            prepared.index,
+            prepared.rule.kind(),
             side,
-            reports,
+            report.id.clone(),
             spot.at,
             Some(spot.position),
             Some(self.zone_id(spot)),
@@ -413,18 +374,17 @@ impl<'a> Checker<'a> {
     /// of its first place.
     fn at_report(
         &self,
-        citation: &Citation,
-        rule: &Rule,
+        prepared: &Prepared<'a>,
         side: Option<&str>,
         report: &Report,
         spots: &[Spot],
         reason: String,
-    ) -> Finding {
+    ) -> Draft {
         self.finding(
-            citation.clone(),
-            rule.kind(),
+            prepared.index,
+            prepared.rule.kind(),
             side,
-            vec![report.id.clone()],
+            report.id.clone(),
             report.observed_at.start(),
             report.position,
             spots.first().map(|s| self.zone_id(s)),
@@ -512,9 +472,16 @@ impl<'a> Checker<'a> {
 
     /// Check a batch of reports (see [`Checker::read_line`]); return the findings in order
     /// of time, then citation.
-    pub fn check_batch(&self, mut batch: Batch) -> Vec<Finding> {
+    pub fn check_batch(&self, batch: Batch) -> Vec<Finding> {
+        self.findings(batch).collect()
+    }
+
+    /// [`Checker::check_batch`], the findings made one at a time as they are taken (a
+    /// caller that writes them out never holds them all).
+    pub fn findings<'b>(&self, mut batch: Batch<'b>) -> Findings<'b> {
         let (pending, pending_keys) = (std::mem::take(&mut batch.pending), std::mem::take(&mut batch.pending_keys));
-        let sorted = Sorted { batch: &batch, order: time_order(&batch) };
+        let order = time_order(&batch);
+        let sorted = Sorted { batch: &batch, order: &order };
         // One pass over the briefs in time order: each one's sighting, to group it into
         // an incident, and the positions of the reports kept for evaluation in time order
         // (read apart from the rules, the scattered reads overlap).
@@ -535,7 +502,7 @@ impl<'a> Checker<'a> {
         // were evaluated in time order (`finding_key`).
         let mut out = Vec::new();
         let mut keys: Vec<u64> = Vec::new();
-        let mut state = State { incidents, ..State::default() };
+        let mut state = State::default();
         let mut spots = Vec::new();
         for (k, &(i, brief)) in wholes.iter().enumerate() {
             // Tallies too are read in time order, scattered in memory.
@@ -581,48 +548,56 @@ impl<'a> Checker<'a> {
         let mut all = pending;
         let read_first = all.len();
         all.extend(out);
-        let order = merge_keys(&keys, read_first, &pending_places(&sorted, &pending_keys));
-        for &(key, f) in &order {
-            state.attach(&sorted, &mut all[f as usize], (key >> 32) as usize);
+        let order_of_keys = merge_keys(&keys, read_first, &pending_places(&sorted, &pending_keys));
+        // Each finding is of its report's incident (a day's balance already has the
+        // incident of the day's last report; one judged after the last report, none).
+        for &(key, f) in &order_of_keys {
+            let (draft, index) = (&mut all[f as usize], key >> 32);
+            if draft.incident_of == NO_INCIDENT && index < sorted.len() as u64 {
+                // The report whose evaluation made the finding: the one it names first.
+                draft.incident_of = index as u32;
+                draft.own_incident = true;
+            }
         }
-        let kept = merge_corroborated(&mut all, order.iter().map(|&(_, f)| f as usize));
-        in_final_order(all, kept)
+        let kept =
+            self.merge_corroborated(&mut all, &sorted, &incidents, order_of_keys.iter().map(|&(_, f)| f as usize));
+        let citations = self.prepared.iter().map(|p| p.citation.clone()).collect();
+        Findings::new(batch, order, incidents, citations, all, &kept)
     }
 
     #[allow(clippy::too_many_arguments)] // the evaluation context, passed flat for speed
     fn finding(
         &self,
-        citation: Citation,
+        provision: usize,
         rule: &'static str,
         responsible: Option<&str>,
-        reports: Vec<Text>,
+        report: Text,
         at: DateTime<FixedOffset>,
         position: Option<Position>,
         zone: Option<Text>,
         reason: String,
-    ) -> Finding {
-        Finding {
-            id: finding_id(&citation, rule, &at, &reports),
-            citation,
+    ) -> Draft {
+        Draft {
+            provision: provision as u32,
             rule,
             responsible: responsible.map(Text::from),
-            reports,
+            report,
+            more: Vec::new(),
             at,
             position,
             zone,
             reason,
-            incident: Text::default(),
-            sources: 0,
-            nationalities: Vec::new(),
+            incident_of: NO_INCIDENT,
+            own_incident: false,
         }
     }
 
     /// Evaluate one provision against one report on its own (every rule but those that
     /// keep running totals: see [`Checker::evaluate_in_order`]).
     #[allow(clippy::too_many_lines)] // one match over the rule kinds
-    fn evaluate(&self, prepared: &Prepared<'a>, report: &Report, spots: &[Spot], out: &mut Vec<Finding>) {
+    fn evaluate(&self, prepared: &Prepared<'a>, report: &Report, spots: &[Spot], out: &mut Vec<Draft>) {
         let start = report.observed_at.start();
-        let id = || vec![report.id.clone()];
+        let id = || report.id.clone();
         let (citation, rule) = (prepared.citation, prepared.rule);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
@@ -635,8 +610,7 @@ impl<'a> Checker<'a> {
                 let side = side.as_deref().or(report.assessed_responsible.as_deref());
                 match &r.zone {
                     None => out.push(self.at_report(
-                        citation,
-                        rule,
+                        prepared,
                         side,
                         report,
                         spots,
@@ -658,7 +632,7 @@ impl<'a> Checker<'a> {
                                 } else {
                                     "within or against"
                                 };
-                            out.push(self.at_spot(citation, rule, side, report, spot, format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot))));
+                            out.push(self.at_spot(prepared, side, report, spot, format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot))));
                         }
                     }
                 }
@@ -667,8 +641,7 @@ impl<'a> Checker<'a> {
                 if start >= self.agreement.effective_at() =>
             {
                 out.push(self.at_report(
-                    citation,
-                    rule,
+                    prepared,
                     Some(side),
                     report,
                     spots,
@@ -689,9 +662,7 @@ impl<'a> Checker<'a> {
                     .into_iter()
                     .find(|c| matches!(c.kind, crate::geo::CrossingKind::Line { .. }));
                 if let Some(c) = crossed {
-                    out.push(self.finding(
-                        citation.clone(),
-                        rule.kind(),
+                    out.push(self.finding(prepared.index, rule.kind(),
                         Some(side),
                         id(),
                         c.at,
@@ -708,8 +679,7 @@ impl<'a> Checker<'a> {
                 let allowed = r.allowed.iter().any(|role| role_matches(*role, *category));
                 if !allowed && authorization.is_none() && start >= self.agreement.effective_at() {
                     out.push(self.at_report(
-                        citation,
-                        rule,
+                        prepared,
                         Some(side),
                         report,
                         spots,
@@ -728,7 +698,7 @@ impl<'a> Checker<'a> {
                 Event::ZoneEntry { side, count, category, direction: Direction::Out, authorization: None, .. },
             ) if start >= self.agreement.effective_at() && !self.withdrawing(r.zone.as_str(), *category, start) => {
                 let entered = spots.first().and_then(|s| self.side_entered_from(r.zone.as_str(), s));
-                out.push(self.at_report(citation, rule, Some(side), report, spots, format!(
+                out.push(self.at_report(prepared, Some(side), report, spots, format!(
                         "{count} {} of {side} left {} into {} with no authorization; {citation} needs the authorization of that side's commander",
                         category_words(*category),
                         r.zone,
@@ -742,8 +712,7 @@ impl<'a> Checker<'a> {
                 let mask = prepared.mask;
                 if let Some(spot) = first_in(spots, mask) {
                     out.push(self.at_spot(
-                        citation,
-                        rule,
+                        prepared,
                         Some(side),
                         report,
                         spot,
@@ -765,8 +734,7 @@ impl<'a> Checker<'a> {
                 if start >= self.agreement.effective_at() {
                     if let Some(spot) = first_in(spots, mask) {
                         out.push(self.at_spot(
-                            citation,
-                            rule,
+                            prepared,
                             Some(side),
                             report,
                             spot,
@@ -795,7 +763,7 @@ impl<'a> Checker<'a> {
                 if start > deadline {
                     if let Some(spot) = first_in(spots, mask) {
                         let days = (start - deadline).num_hours() as f64 / 24.0;
-                        out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339())));
+                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339())));
                     }
                 }
             }
@@ -807,7 +775,7 @@ impl<'a> Checker<'a> {
                 let Some(deadline) = prepared.instant else { return };
                 if start > deadline {
                     if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
-                        out.push(self.at_spot(citation, rule, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
+                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
                     }
                 }
             }
@@ -820,8 +788,7 @@ impl<'a> Checker<'a> {
                 if start >= from {
                     if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
                         out.push(self.at_spot(
-                            citation,
-                            rule,
+                            prepared,
                             Some(side),
                             report,
                             spot,
@@ -859,8 +826,7 @@ impl<'a> Checker<'a> {
                 let first = candidates.into_iter().min_by_key(|s| s.at);
                 if let Some(spot) = &first {
                     out.push(self.at_spot(
-                        citation,
-                        rule,
+                        prepared,
                         Some(side),
                         report,
                         spot,
@@ -885,8 +851,7 @@ impl<'a> Checker<'a> {
                 let name = vessel_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 if *blockading && r.no_blockade {
                     out.push(self.at_report(
-                        citation,
-                        rule,
+                        prepared,
                         Some(side),
                         report,
                         spots,
@@ -895,8 +860,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(spot) = within {
                     out.push(self.at_spot(
-                        citation,
-                        rule,
+                        prepared,
                         Some(side),
                         report,
                         spot,
@@ -921,10 +885,10 @@ impl<'a> Checker<'a> {
         index: usize,
         c: &Counted,
         state: &mut State,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Draft>,
     ) {
         let start = reports.start(index);
-        let id = || vec![Text::from(reports.id(index))];
+        let id = || Text::from(reports.id(index));
         let (citation, rule) = (prepared.citation, prepared.rule);
         let side = c.side;
         let count = c.count;
@@ -940,7 +904,7 @@ impl<'a> Checker<'a> {
                 state.headcount.insert(key, now);
                 if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
                     out.push(self.finding(
-                        citation.clone(),
+                        prepared.index,
                         rule.kind(),
                         Some(side),
                         id(),
@@ -963,7 +927,7 @@ impl<'a> Checker<'a> {
                 let port = c.port;
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, c.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
+                    out.push(self.finding(prepared.index, rule.kind(), Some(side), id(), start, c.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
                 let balance = state.rotation_balance.entry(side.into()).or_default();
                 match direction {
@@ -979,7 +943,7 @@ impl<'a> Checker<'a> {
                     let cap = u64::from(r.monthly_cap_per_side);
                     if *month > cap && before <= cap {
                         out.push(self.finding(
-                            citation.clone(),
+                            prepared.index,
                             rule.kind(),
                             Some(side),
                             id(),
@@ -1005,7 +969,7 @@ impl<'a> Checker<'a> {
                 let (port, item_type, quantity) = (c.port, c.item_type, count);
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(citation.clone(), rule.kind(), Some(side), id(), start, c.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
+                    out.push(self.finding(prepared.index, rule.kind(), Some(side), id(), start, c.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
                 let key: (Text, Text) = (side.into(), item_type.into());
                 let balance = state.materiel_balance.entry(key.clone()).or_default();
@@ -1027,16 +991,15 @@ impl<'a> Checker<'a> {
         spots: &[Spot],
         side: &str,
         what: &str,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Draft>,
     ) {
-        let (citation, rule) = (prepared.citation, prepared.rule);
+        let citation = prepared.citation;
         let (Some(deadline), mask) = (prepared.instant, prepared.mask) else { return };
         let late = spots.iter().find(|s| s.at > deadline && mask & (1 << s.zone) != 0);
         if let Some(spot) = late {
             let allowed = (deadline - self.agreement.effective_at()).num_seconds() as f64 / 3600.0;
             out.push(self.at_spot(
-                citation,
-                rule,
+                prepared,
                 Some(side),
                 report,
                 spot,
@@ -1049,6 +1012,61 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports of one incident that show the same provision broken are one finding with
+    /// all their reports: the earliest report's time, place and reason stand for it.
+    /// `order` is the findings' order (indices into `drafts`); returns the indices of the
+    /// findings that stand, each now with the reports of those merged into it.
+    fn merge_corroborated(
+        &self,
+        drafts: &mut [Draft],
+        reports: &Sorted,
+        incidents: &Incidents,
+        order: impl Iterator<Item = usize>,
+    ) -> Vec<usize> {
+        let mut kept = Vec::with_capacity(drafts.len());
+        // (finding merged into, finding merged), in order.
+        let mut merges: Vec<(usize, usize)> = Vec::new();
+        {
+            // Keyed by citation, rule and the incident's first report's id (which names
+            // it). Only looked up, never iterated: a hash map cannot change the result.
+            let mut by_key: HashMap<(u32, &'static str, &str), usize, BuildHasherDefault<BytesHasher>> =
+                HashMap::with_capacity_and_hasher(drafts.len(), BuildHasherDefault::default());
+            for f in order {
+                let draft = &drafts[f];
+                let first = match draft.incident_of {
+                    NO_INCIDENT => None,
+                    index => incidents.first(index as usize),
+                };
+                let Some(first) = first else {
+                    kept.push(f);
+                    continue;
+                };
+                let key = (self.same_citation[draft.provision as usize], draft.rule, reports.id(first));
+                match by_key.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(f);
+                        kept.push(f);
+                    }
+                }
+            }
+        }
+        // The reports already listed, per finding merged into, as a set (an incident seen
+        // by many reports can gather many findings: no list is searched per report).
+        let mut sets: HashMap<usize, HashSet<Text, BuildHasherDefault<BytesHasher>>, BuildHasherDefault<WordHasher>> =
+            HashMap::default();
+        for (into, from) in merges {
+            let (report, more) = (std::mem::take(&mut drafts[from].report), std::mem::take(&mut drafts[from].more));
+            let listed = sets.entry(into).or_insert_with(|| drafts[into].reports().map(Text::from).collect());
+            for report in std::iter::once(report).chain(more) {
+                if listed.insert(report.clone()) {
+                    drafts[into].more.push(report);
+                }
+            }
+        }
+        kept
+    }
+
     fn is_port_of(&self, port: &str, side: &str) -> bool {
         self.agreement
             .document
@@ -1059,7 +1077,7 @@ impl<'a> Checker<'a> {
 
     /// Balances are judged at the end of each day, so that arrivals reported before the
     /// same day's departures are not taken for reinforcement.
-    fn roll_day(&self, reports: &Sorted, at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Finding>) {
+    fn roll_day(&self, reports: &Sorted, at: DateTime<FixedOffset>, state: &mut State, out: &mut Vec<Draft>) {
         let local = at.with_timezone(&self.agreement.signed_at().timezone());
         let day = (local.year(), local.month(), local.day());
         if state.open_day.is_some_and(|d| d != day) {
@@ -1068,23 +1086,25 @@ impl<'a> Checker<'a> {
         state.open_day = Some(day);
     }
 
-    fn close_day(&self, reports: &Sorted, state: &mut State, out: &mut Vec<Finding>) {
+    fn close_day(&self, reports: &Sorted, state: &mut State, out: &mut Vec<Draft>) {
         let day_reports = std::mem::take(&mut state.day_reports);
-        if let Some(citation) = &self.man_for_man {
+        if let Some(provision) = self.man_for_man {
+            let citation = self.prepared[provision].citation;
             for (side, indices) in day_reports {
                 let (admitted, departed) = state.rotation_balance.get(&side).copied().unwrap_or_default();
                 if admitted > departed {
                     let reason = format!(
                         "{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"
                     );
-                    self.unbalanced_day(citation, "rotation", &side, &indices, reports, state, out, reason);
+                    self.unbalanced_day(provision, "rotation", &side, &indices, reports, out, reason);
                     // Counted once: the excess stands until departures catch up.
                     state.rotation_balance.insert(side, (admitted, admitted));
                 }
             }
         }
         let day_materiel = std::mem::take(&mut state.day_materiel);
-        if let Some(citation) = &self.piece_for_piece {
+        if let Some(provision) = self.piece_for_piece {
+            let citation = self.prepared[provision].citation;
             for (key, indices) in day_materiel {
                 let (brought, removed) = state.materiel_balance.get(&key).copied().unwrap_or_default();
                 if brought > removed {
@@ -1092,7 +1112,7 @@ impl<'a> Checker<'a> {
                         "{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only",
                         key.1, key.0
                     );
-                    self.unbalanced_day(citation, "replacement", &key.0, &indices, reports, state, out, reason);
+                    self.unbalanced_day(provision, "replacement", &key.0, &indices, reports, out, reason);
                     state.materiel_balance.insert(key, (brought, brought));
                 }
             }
@@ -1105,21 +1125,28 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_arguments)] // the evaluation context
     fn unbalanced_day(
         &self,
-        citation: &Citation,
+        provision: usize,
         rule: &'static str,
         side: &str,
         indices: &[usize],
         reports: &Sorted,
-        state: &mut State,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Draft>,
         reason: String,
     ) {
-        let Some(&last) = indices.last() else { return };
-        let ids = indices.iter().map(|&i| Text::from(reports.id(i))).collect();
-        out.push(self.finding(citation.clone(), rule, Some(side), ids, reports.start(last), None, None, reason));
-        if let Some(finding) = out.last_mut() {
-            state.attach(reports, finding, last);
-        }
+        let (Some(&first), Some(&last)) = (indices.first(), indices.last()) else { return };
+        let mut draft = self.finding(
+            provision,
+            rule,
+            Some(side),
+            Text::from(reports.id(first)),
+            reports.start(last),
+            None,
+            None,
+            reason,
+        );
+        draft.more = indices[1..].iter().map(|&i| Text::from(reports.id(i))).collect();
+        draft.incident_of = last as u32;
+        out.push(draft);
     }
 }
 
@@ -1349,89 +1376,6 @@ fn first_in(spots: &[Spot], mask: u64) -> Option<&Spot> {
 /// A report's track as timed positions for the geometry.
 fn track_points(report: &Report) -> Vec<TrackPoint> {
     report.track.iter().map(|f| TrackPoint { at: f.at.0, lon: f.position.lon, lat: f.position.lat }).collect()
-}
-
-/// Reports of one incident that show the same provision broken are one finding with all
-/// their reports: the earliest report's time, place and reason stand for it. `order` is
-/// the findings' order (indices into `findings`); returns the indices of the findings
-/// that stand, each now with the reports of those merged into it.
-fn merge_corroborated(findings: &mut [Finding], order: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut kept = Vec::with_capacity(findings.len());
-    // (finding merged into, finding merged), in order.
-    let mut merges: Vec<(usize, usize)> = Vec::new();
-    {
-        // Only looked up, never iterated: a hash map cannot change the result.
-        let mut by_key: HashMap<(&Citation, &'static str, &str), usize, BuildHasherDefault<BytesHasher>> =
-            HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
-        for f in order {
-            let finding = &findings[f];
-            if finding.incident.is_empty() {
-                kept.push(f);
-                continue;
-            }
-            match by_key.entry((&finding.citation, finding.rule, finding.incident.as_str())) {
-                std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(f);
-                    kept.push(f);
-                }
-            }
-        }
-    }
-    // The reports already listed, per finding merged into, as a set (an incident seen by
-    // many reports can gather many findings: no list is searched per report).
-    let mut sets: HashMap<usize, HashSet<Text, BuildHasherDefault<BytesHasher>>, BuildHasherDefault<WordHasher>> =
-        HashMap::default();
-    for (into, from) in merges {
-        let reports = std::mem::take(&mut findings[from].reports);
-        let listed = sets.entry(into).or_insert_with(|| findings[into].reports.iter().cloned().collect());
-        for report in reports {
-            if listed.insert(report.clone()) {
-                findings[into].reports.push(report);
-            }
-        }
-    }
-    for &f in &kept {
-        let finding = &mut findings[f];
-        if finding.reports.len() > 1 {
-            finding.id = finding_id(&finding.citation, finding.rule, &finding.at, &finding.reports);
-        }
-    }
-    kept
-}
-
-/// An incident's name, from its first report's id.
-fn incident_name(first: &str) -> Text {
-    let mut name = Text::with_capacity("incident-".len() + first.len());
-    name.push_str("incident-");
-    name.push_str(first);
-    name
-}
-
-/// The findings of `kept` (indices into `all`; the rest are dropped), in order of time,
-/// then citation, then id. The findings are moved in place, each about once.
-fn in_final_order(mut all: Vec<Finding>, mut kept: Vec<usize>) -> Vec<Finding> {
-    kept.sort_by(|&a, &b| {
-        let (a, b) = (&all[a], &all[b]);
-        (a.at, &a.citation, &a.id).cmp(&(b.at, &b.citation, &b.id))
-    });
-    // rank[i]: where finding i goes; u32::MAX for one dropped.
-    let mut rank = vec![u32::MAX; all.len()];
-    for (place, &f) in kept.iter().enumerate() {
-        rank[f] = place as u32;
-    }
-    let mut ranks = rank.iter();
-    all.retain(|_| ranks.next().is_some_and(|&r| r != u32::MAX));
-    rank.retain(|&r| r != u32::MAX);
-    // Apply the permutation by its cycles: each swap puts one finding in its place.
-    for i in 0..all.len() {
-        while rank[i] as usize != i {
-            let to = rank[i] as usize;
-            all.swap(i, to);
-            rank.swap(i, to);
-        }
-    }
-    all
 }
 
 fn category_words(category: Category) -> &'static str {

@@ -227,40 +227,40 @@ impl Incidents {
     }
 
     /// The incident of report `index`, with its sources and their nationalities.
+    #[cfg(test)]
     pub(crate) fn of(&self, reports: &Sorted, index: usize) -> Option<Incident> {
+        let (sources, nationalities) = self.summary(reports, index)?;
+        let first = *self.root.get(index)? as usize;
+        let in_it = match self.alone(first) {
+            true => vec![first],
+            false => self.reports(first).iter().map(|&i| i as usize).collect(),
+        };
+        Some(Incident { first, reports: in_it, sources, nationalities })
+    }
+
+    /// What a finding takes from the incident of report `index`: the number of its
+    /// independent sources, and its observers' nationalities (sorted, each once).
+    pub(crate) fn summary(&self, reports: &Sorted, index: usize) -> Option<(usize, Vec<Text>)> {
         let first = *self.root.get(index)? as usize;
         if first >= reports.len() {
             return None;
         }
-        let in_it: Vec<usize> = match self.alone(first) {
-            false => self.reports(first).iter().map(|&i| i as usize).collect(),
-            true => {
-                // A report alone: one source, its own set of nationalities (kept sorted,
-                // each once).
-                let nationalities = reports.batch.set_names(reports.nationality_set(first)).map(Text::from);
-                return Some(Incident {
-                    first,
-                    sources: 1,
-                    nationalities: nationalities.collect(),
-                    reports: vec![first],
-                });
-            }
-        };
+        if self.alone(first) {
+            // A report alone: one source, its own set of nationalities (kept sorted, each
+            // once).
+            return Some((1, reports.batch.set_names(reports.nationality_set(first)).map(Text::from).collect()));
+        }
         // Sources and sets of nationalities are numbers in the batch: count and gather
         // the distinct ones, and only then read the names.
-        let mut sources: Vec<u32> = in_it.iter().map(|&i| reports.source(i)).collect();
+        let in_it = self.reports(first);
+        let mut sources: Vec<u32> = in_it.iter().map(|&i| reports.source(i as usize)).collect();
         sources.sort_unstable();
         sources.dedup();
-        let mut sets: Vec<u32> = in_it.iter().map(|&i| reports.nationality_set(i)).collect();
+        let mut sets: Vec<u32> = in_it.iter().map(|&i| reports.nationality_set(i as usize)).collect();
         sets.sort_unstable();
         sets.dedup();
         let nationalities: BTreeSet<&str> = sets.iter().flat_map(|&set| reports.batch.set_names(set)).collect();
-        Some(Incident {
-            first,
-            sources: sources.len(),
-            nationalities: nationalities.into_iter().map(Text::from).collect(),
-            reports: in_it,
-        })
+        Some((sources.len(), nationalities.into_iter().map(Text::from).collect()))
     }
 }
 
@@ -335,7 +335,8 @@ mod tests {
         for report in reports {
             batch.push_whole(report);
         }
-        let refs = Sorted { batch: &batch, order: (0..5).collect() };
+        let order: Vec<u32> = (0..5).collect();
+        let refs = Sorted { batch: &batch, order: &order };
         let sightings: Vec<Sighting> = batch.briefs.iter().map(Sighting::of).collect();
         let incidents = group(&sightings);
         let firsts: Vec<usize> = (0..refs.len()).map(|i| incidents.of(&refs, i).unwrap().first).collect();

@@ -2,6 +2,7 @@
 //! the reports that show it; the same reports always give the same findings.
 
 pub mod batch;
+mod draft;
 pub mod engine;
 pub mod finding;
 pub mod incidents;
@@ -9,6 +10,7 @@ pub mod report;
 pub mod scan;
 
 pub use batch::Batch;
+pub use draft::Findings;
 
 /// A fixed xorshift sequence for the tests' random cases.
 #[cfg(test)]

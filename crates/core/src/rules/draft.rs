@@ -1,0 +1,172 @@
+//! Findings as the engine works on them: drafts, small and cheap to move, that name
+//! their provision by number and their incident by a report's place in time order. Only
+//! those that stand once reports of one incident are merged become [`Finding`]s, one at a
+//! time, in their final order ([`Findings`]).
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::iter;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::batch::{Batch, Sorted};
+use super::finding::{Finding, finding_id};
+use super::incidents::{Incidents, WordHasher};
+use super::report::Text;
+use crate::agreement::{Citation, Position};
+use crate::hint::prefetch;
+
+/// In [`Draft::incident_of`]: no incident (a balance judged after the last report).
+pub(crate) const NO_INCIDENT: u32 = u32::MAX;
+
+/// A finding being made.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Draft {
+    /// Index of its provision among the checker's.
+    pub provision: u32,
+    pub rule: &'static str,
+    pub responsible: Option<Text>,
+    /// Its first report's id; any others (a day's reports, or those merged in from
+    /// reports of one incident) follow in `more`.
+    pub report: Text,
+    pub more: Vec<Text>,
+    pub at: DateTime<FixedOffset>,
+    pub position: Option<Position>,
+    pub zone: Option<Text>,
+    pub reason: String,
+    /// The report (by position in time order) whose incident the finding is of, or
+    /// [`NO_INCIDENT`].
+    pub incident_of: u32,
+    /// Whether that report is the one `report` names (so its id is at hand).
+    pub own_incident: bool,
+}
+
+impl Draft {
+    /// Its reports' ids, in order.
+    pub fn reports(&self) -> impl Iterator<Item = &str> {
+        iter::once(self.report.as_str()).chain(self.more.iter().map(Text::as_str))
+    }
+}
+
+/// What a finding takes from its incident: its name, sources and nationalities.
+type Summary = (Text, usize, Vec<Text>);
+
+/// The findings of a batch in order of time, citation and id, made one at a time from
+/// the drafts that stand. Returned by [`super::Checker::findings`]; iterating yields each
+/// [`Finding`] once.
+#[derive(Debug)]
+pub struct Findings<'b> {
+    batch: Batch<'b>,
+    /// Position in time order -> index in the batch.
+    order: Vec<u32>,
+    incidents: Incidents,
+    /// The citation of each provision, by index.
+    citations: Vec<Citation>,
+    drafts: Vec<Draft>,
+    /// The drafts that stand, in final order, each with its id.
+    ranked: Vec<(u32, Text)>,
+    next: usize,
+    /// Summaries of incidents of several reports, by first report.
+    summaries: HashMap<usize, Summary, BuildHasherDefault<WordHasher>>,
+}
+
+impl<'b> Findings<'b> {
+    /// `drafts` with `kept`, the indices of those that stand; `citations` by provision.
+    pub(crate) fn new(
+        batch: Batch<'b>,
+        order: Vec<u32>,
+        incidents: Incidents,
+        citations: Vec<Citation>,
+        drafts: Vec<Draft>,
+        kept: &[usize],
+    ) -> Self {
+        let citation = |d: &Draft| &citations[d.provision as usize];
+        let mut ranked: Vec<(u32, Text)> = kept
+            .iter()
+            .map(|&f| {
+                let d = &drafts[f];
+                (f as u32, finding_id(citation(d), d.rule, &d.at, d.reports()))
+            })
+            .collect();
+        // Stable: findings alike in all three stay in the order of their keys.
+        ranked.sort_by(|(a, a_id), (b, b_id)| {
+            let (a, b) = (&drafts[*a as usize], &drafts[*b as usize]);
+            (a.at, citation(a), a_id).cmp(&(b.at, citation(b), b_id))
+        });
+        Self { batch, order, incidents, citations, drafts, ranked, next: 0, summaries: HashMap::default() }
+    }
+
+    /// The incident's name, sources and nationalities for draft `f`, of the incident of
+    /// report `index` (in time order).
+    fn incident(&mut self, f: usize, index: usize) -> Option<Summary> {
+        let sorted = Sorted { batch: &self.batch, order: &self.order };
+        let first = self.incidents.first(index)?;
+        if self.incidents.alone(first) {
+            // The report is its incident's first: its id is the draft's own when the
+            // draft's report is that one.
+            let draft = &self.drafts[f];
+            let name = incident_name(if draft.own_incident { draft.report.as_str() } else { sorted.id(first) });
+            let (sources, nationalities) = self.incidents.summary(&sorted, index)?;
+            return Some((name, sources, nationalities));
+        }
+        if let Some(summary) = self.summaries.get(&first) {
+            return Some(summary.clone());
+        }
+        let (sources, nationalities) = self.incidents.summary(&sorted, index)?;
+        let summary = (incident_name(sorted.id(first)), sources, nationalities);
+        self.summaries.insert(first, summary.clone());
+        Some(summary)
+    }
+}
+
+impl Iterator for Findings<'_> {
+    type Item = Finding;
+
+    fn next(&mut self) -> Option<Finding> {
+        let (f, id) = std::mem::take(self.ranked.get_mut(self.next)?);
+        self.next += 1;
+        // The drafts are taken scattered (those evaluated as read lie in reading order):
+        // ask for the next ones ahead.
+        if let Some(&(ahead, _)) = self.ranked.get(self.next + 8) {
+            prefetch(&self.drafts[ahead as usize]);
+        }
+        let incident_of = self.drafts[f as usize].incident_of;
+        let (incident, sources, nationalities) = match incident_of {
+            NO_INCIDENT => Default::default(),
+            index => self.incident(f as usize, index as usize).unwrap_or_default(),
+        };
+        let d = &mut self.drafts[f as usize];
+        let mut reports = Vec::with_capacity(1 + d.more.len());
+        reports.push(std::mem::take(&mut d.report));
+        reports.append(&mut d.more);
+        Some(Finding {
+            id,
+            citation: self.citations[d.provision as usize].clone(),
+            rule: d.rule,
+            responsible: d.responsible.take(),
+            reports,
+            at: d.at,
+            position: d.position,
+            zone: d.zone.take(),
+            reason: std::mem::take(&mut d.reason),
+            incident,
+            sources,
+            nationalities,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.ranked.len() - self.next;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Findings<'_> {}
+
+/// An incident's name, from its first report's id.
+fn incident_name(first: &str) -> Text {
+    let mut name = Text::with_capacity("incident-".len() + first.len());
+    name.push_str("incident-");
+    name.push_str(first);
+    name
+}
