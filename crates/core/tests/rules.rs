@@ -58,6 +58,11 @@ fn check(reports: &[Report]) -> Vec<Finding> {
     let (agreement, atlas) = common::korea_1953();
     let checker = Checker::new(agreement, atlas);
     let whole = checker.check(reports);
+    // In order of time, then citation, then id.
+    for pair in whole.windows(2) {
+        let key = |f: &Finding| (f.at, f.citation.clone(), f.id.clone());
+        assert!(key(&pair[0]) <= key(&pair[1]), "out of order: {:?} before {:?}", pair[0], pair[1]);
+    }
     let lines: Vec<String> = reports.iter().map(|r| r.to_json().to_string()).collect();
     for reversed in [false, true] {
         let mut in_order: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -10,7 +10,7 @@ use std::iter;
 use chrono::{DateTime, FixedOffset};
 
 use super::batch::{Batch, Sorted};
-use super::finding::{Finding, finding_id};
+use super::finding::{Finding, finding_hash, id_text};
 use super::incidents::{Incidents, WordHasher};
 use super::report::Text;
 use crate::agreement::{Citation, Position};
@@ -63,36 +63,40 @@ pub struct Findings<'b> {
     /// The citation of each provision, by index.
     citations: Vec<Citation>,
     drafts: Vec<Draft>,
-    /// The drafts that stand, in final order, each with its id.
-    ranked: Vec<(u32, Text)>,
+    /// The drafts that stand, in final order, each with its id's hash.
+    ranked: Vec<(u32, u64)>,
     next: usize,
     /// Summaries of incidents of several reports, by first report.
     summaries: HashMap<usize, Summary, BuildHasherDefault<WordHasher>>,
 }
 
 impl<'b> Findings<'b> {
-    /// `drafts` with `kept`, the indices of those that stand; `citations` by provision.
+    /// `drafts` with `kept`, the indices of those that stand (in the order of their
+    /// keys); `citations` by provision, and `ranks`, each provision's citation's place
+    /// among the citations in order.
     pub(crate) fn new(
         batch: Batch<'b>,
         order: Vec<u32>,
         incidents: Incidents,
         citations: Vec<Citation>,
+        ranks: &[u32],
         drafts: Vec<Draft>,
         kept: &[usize],
     ) -> Self {
-        let citation = |d: &Draft| &citations[d.provision as usize];
-        let mut ranked: Vec<(u32, Text)> = kept
+        // In order of time, citation and id, each as a number (an id is `f-` and its
+        // hash in 16 hex digits, so ids compare as hashes do), and then of the keys.
+        let mut keyed: Vec<(i64, u32, u32, u64, u32)> = kept
             .iter()
-            .map(|&f| {
+            .enumerate()
+            .map(|(k, &f)| {
                 let d = &drafts[f];
-                (f as u32, finding_id(citation(d), d.rule, &d.at, d.reports()))
+                let citation = &citations[d.provision as usize];
+                let hash = finding_hash(citation, d.rule, &d.at, d.reports());
+                (d.at.timestamp(), d.at.timestamp_subsec_nanos(), ranks[d.provision as usize], hash, k as u32)
             })
             .collect();
-        // Stable: findings alike in all three stay in the order of their keys.
-        ranked.sort_by(|(a, a_id), (b, b_id)| {
-            let (a, b) = (&drafts[*a as usize], &drafts[*b as usize]);
-            (a.at, citation(a), a_id).cmp(&(b.at, citation(b), b_id))
-        });
+        keyed.sort_unstable();
+        let ranked = keyed.iter().map(|&(.., hash, k)| (kept[k as usize] as u32, hash)).collect();
         Self { batch, order, incidents, citations, drafts, ranked, next: 0, summaries: HashMap::default() }
     }
 
@@ -123,7 +127,7 @@ impl Iterator for Findings<'_> {
     type Item = Finding;
 
     fn next(&mut self) -> Option<Finding> {
-        let (f, id) = std::mem::take(self.ranked.get_mut(self.next)?);
+        let (f, hash) = *self.ranked.get(self.next)?;
         self.next += 1;
         // The drafts are taken scattered (those evaluated as read lie in reading order):
         // ask for the next ones ahead.
@@ -140,7 +144,7 @@ impl Iterator for Findings<'_> {
         reports.push(std::mem::take(&mut d.report));
         reports.append(&mut d.more);
         Some(Finding {
-            id,
+            id: id_text(hash),
             citation: self.citations[d.provision as usize].clone(),
             rule: d.rule,
             responsible: d.responsible.take(),

@@ -82,6 +82,9 @@ pub struct Checker<'a> {
     /// For each provision, the first with the same citation (findings are merged by
     /// citation, and a number is cheaper to compare than a citation).
     same_citation: Vec<u32>,
+    /// For each provision, how many provisions' citations come before its own (equal
+    /// citations, equal ranks): findings are ordered by citation by this number.
+    citation_ranks: Vec<u32>,
     piece_for_piece: Option<usize>,
     /// By side (as in `sides`) and kind: the zones in which a report at a position may
     /// break a provision (`None`: a report of that kind may break one anywhere). A
@@ -224,6 +227,8 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|p| prepared.iter().position(|q| q.citation == p.citation).unwrap_or(p.index) as u32)
             .collect();
+        let citation_ranks =
+            prepared.iter().map(|p| prepared.iter().filter(|q| q.citation < p.citation).count() as u32).collect();
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
         let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
         let stateful = std::array::from_fn(|kind| by_kind[kind].iter().any(|&p| keeps_state(prepared[p].rule, kind)));
@@ -237,6 +242,7 @@ impl<'a> Checker<'a> {
             territories,
             man_for_man,
             same_citation,
+            citation_ranks,
             piece_for_piece,
             interest,
             stateful,
@@ -562,7 +568,7 @@ impl<'a> Checker<'a> {
         let kept =
             self.merge_corroborated(&mut all, &sorted, &incidents, order_of_keys.iter().map(|&(_, f)| f as usize));
         let citations = self.prepared.iter().map(|p| p.citation.clone()).collect();
-        Findings::new(batch, order, incidents, citations, all, &kept)
+        Findings::new(batch, order, incidents, citations, &self.citation_ranks, all, &kept)
     }
 
     #[allow(clippy::too_many_arguments)] // the evaluation context, passed flat for speed

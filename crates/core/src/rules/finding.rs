@@ -51,6 +51,25 @@ pub fn finding_id<'r>(
     at: &DateTime<FixedOffset>,
     reports: impl IntoIterator<Item = &'r str>,
 ) -> Text {
+    id_text(finding_hash(citation, rule, at, reports))
+}
+
+/// The id a finding's hash (see [`finding_hash`]) gives: `f-` and 16 hex digits, so that
+/// ids compare as their hashes do.
+pub fn id_text(hash: u64) -> Text {
+    let mut id = Text::with_capacity(18);
+    // Writing to a string cannot fail.
+    let _ = write!(id, "f-{hash:016x}");
+    id
+}
+
+/// The hash [`finding_id`] writes.
+pub fn finding_hash<'r>(
+    citation: &Citation,
+    rule: &str,
+    at: &DateTime<FixedOffset>,
+    reports: impl IntoIterator<Item = &'r str>,
+) -> u64 {
     let mut hash = Fnv::new();
     hash.bytes(citation.article.as_bytes());
     hash.bytes(b".");
@@ -78,10 +97,7 @@ pub fn finding_id<'r>(
     for report in reports {
         hash.part(report.as_bytes());
     }
-    let mut id = Text::with_capacity(18);
-    // Writing to a string cannot fail.
-    let _ = write!(id, "f-{:016x}", hash.0);
-    id
+    hash.0
 }
 
 /// `at.to_rfc3339()` for the usual case (whole seconds, a year of four digits, an offset
