@@ -5,6 +5,7 @@
 //! is for, and are never built into a whole [`Report`].
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -136,6 +137,8 @@ pub struct Batch<'r> {
     key: String,
     /// Whether some report's id is less than the one before it.
     ids_fall: bool,
+    /// Whether some report's id is the one before it (noted while none falls).
+    ids_repeat: bool,
     /// A `reported_by` object as written in a line -> its source and set of
     /// nationalities: one lookup for a reporter seen before.
     reporters: HashMap<Box<str>, (u32, u32), foldhash::fast::FixedState>,
@@ -276,7 +279,11 @@ impl<'r> Batch<'r> {
     ) {
         if let (false, Some(&end)) = (self.ids_fall, self.id_ends.last()) {
             let start = self.id_ends.len().checked_sub(2).map_or(0, |i| self.id_ends[i]);
-            self.ids_fall = precedes(id.as_bytes(), self.ids.as_bytes().get(start..end).unwrap_or_default());
+            match compare(id.as_bytes(), self.ids.as_bytes().get(start..end).unwrap_or_default()) {
+                Ordering::Less => self.ids_fall = true,
+                Ordering::Equal => self.ids_repeat = true,
+                Ordering::Greater => {}
+            }
         }
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
@@ -344,10 +351,12 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
-        self.ids_fall |= other.ids_fall
-            || (!self.is_empty()
-                && !other.is_empty()
-                && precedes(other.id(0).as_bytes(), self.id(self.len() - 1).as_bytes()));
+        let joint = match (self.is_empty(), other.is_empty()) {
+            (false, false) => compare(other.id(0).as_bytes(), self.id(self.len() - 1).as_bytes()),
+            _ => Ordering::Greater,
+        };
+        self.ids_fall |= other.ids_fall || joint == Ordering::Less;
+        self.ids_repeat |= other.ids_repeat || joint == Ordering::Equal;
         let (id_base, whole_base, tally_base) = (self.ids.len(), self.wholes.len() as u32, self.tallies.len() as u32);
         let names: Vec<u32> = other.names.names.iter().map(|n| self.names.number(n)).collect();
         self.ids.push_str(&other.ids);
@@ -379,6 +388,12 @@ impl<'r> Batch<'r> {
     /// Whether no report's id is less than the one before it.
     pub(crate) fn ids_in_order(&self) -> bool {
         !self.ids_fall
+    }
+
+    /// Whether every report's id is greater than the one before it, and so no two are
+    /// equal.
+    pub(crate) fn ids_unique(&self) -> bool {
+        !self.ids_fall && !self.ids_repeat
     }
 
     /// Whether a brief's report is kept whole.
@@ -446,10 +461,10 @@ fn prefix(bytes: &[u8]) -> u128 {
     u128::from_be_bytes(padded)
 }
 
-/// Whether text `a` comes before `b`: for texts of up to 16 bytes, as two numbers and
-/// their lengths (no call to compare memory).
-fn precedes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() <= 16 && b.len() <= 16 { (prefix(a), a.len()) < (prefix(b), b.len()) } else { a < b }
+/// Texts `a` and `b` compared: for texts of up to 16 bytes, as two numbers and their
+/// lengths (no call to compare memory).
+fn compare(a: &[u8], b: &[u8]) -> Ordering {
+    if a.len() <= 16 && b.len() <= 16 { (prefix(a), a.len()).cmp(&(prefix(b), b.len())) } else { a.cmp(b) }
 }
 
 /// Append `name` to `key` as its length in decimal, a colon, and itself, so that a list
@@ -517,10 +532,40 @@ impl Sorted<'_> {
 mod tests {
     use super::*;
 
+    /// A batch of reports with these ids, read as one batch or as two appended halves.
+    fn batch_of(ids: &[&str], halves: bool) -> Batch<'static> {
+        let reporter = Reporter { text: None, party: "unc", team: None, nationalities: &[] };
+        let mut parts = [Batch::default(), Batch::default()];
+        for (i, id) in ids.iter().enumerate() {
+            let part = usize::from(halves && i >= ids.len() / 2);
+            parts[part].push(id, Time { secs: 0, offset: 0 }, 0, None, 0, reporter, None);
+        }
+        let [mut first, second] = parts;
+        first.append(second);
+        first
+    }
+
+    #[test]
+    fn ids_are_unique_only_when_each_is_greater_than_the_one_before() {
+        for halves in [false, true] {
+            let check = |ids: &[&str], in_order: bool, unique: bool| {
+                let batch = batch_of(ids, halves);
+                assert_eq!((batch.ids_in_order(), batch.ids_unique()), (in_order, unique), "{ids:?}, halves {halves}");
+            };
+            check(&["a", "b", "c", "d"], true, true);
+            check(&["a", "b", "b", "c"], true, false);
+            check(&["a", "c", "b", "d"], false, false);
+            // Equal across the place the halves are joined, and ids longer than 16 bytes.
+            check(&["a", "x-0123456789abcdefgh", "x-0123456789abcdefgh", "z"], true, false);
+            check(&["a", "x-0123456789abcdefgh", "x-0123456789abcdefgi", "z"], true, true);
+            check(&[], true, true);
+        }
+    }
+
     /// Texts of up to 20 bytes, some a prefix of another, some with zero bytes: ordered
     /// as slices are.
     #[test]
-    fn precedes_orders_texts_as_slices_do() {
+    fn compare_orders_texts_as_slices_do() {
         let mut next = crate::rules::xorshift(0x853c_49e6_748f_ea9b_u64);
         let texts: Vec<Vec<u8>> = (0..400)
             .map(|_| {
@@ -530,7 +575,7 @@ mod tests {
             .collect();
         for a in &texts {
             for b in &texts {
-                assert_eq!(precedes(a, b), a < b, "{a:?} {b:?}");
+                assert_eq!(compare(a, b), a.cmp(b), "{a:?} {b:?}");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! never depend on the order reports arrived in.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hash};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
@@ -565,8 +565,14 @@ impl<'a> Checker<'a> {
                 draft.own_incident = true;
             }
         }
-        let kept =
-            self.merge_corroborated(&mut all, &sorted, &incidents, order_of_keys.iter().map(|&(_, f)| f as usize));
+        let by_keys = order_of_keys.iter().map(|&(_, f)| f as usize);
+        // An incident is named by its first report's id: when no two reports share an id,
+        // the first report's place names it as well, and is had without reading the id.
+        let kept = if batch.ids_unique() {
+            self.merge_corroborated(&mut all, &incidents, by_keys, |first| first as u32)
+        } else {
+            self.merge_corroborated(&mut all, &incidents, by_keys, |first| sorted.id(first))
+        };
         let citations = self.prepared.iter().map(|p| p.citation.clone()).collect();
         Findings::new(batch, order, incidents, citations, &self.citation_ranks, all, &kept)
     }
@@ -1020,22 +1026,23 @@ impl<'a> Checker<'a> {
 
     /// Reports of one incident that show the same provision broken are one finding with
     /// all their reports: the earliest report's time, place and reason stand for it.
-    /// `order` is the findings' order (indices into `drafts`); returns the indices of the
-    /// findings that stand, each now with the reports of those merged into it.
-    fn merge_corroborated(
+    /// `order` is the findings' order (indices into `drafts`), `name` gives what names
+    /// the incident whose first report is at a place in time order; returns the indices
+    /// of the findings that stand, each now with the reports of those merged into it.
+    fn merge_corroborated<N: Hash + Eq>(
         &self,
         drafts: &mut [Draft],
-        reports: &Sorted,
         incidents: &Incidents,
         order: impl Iterator<Item = usize>,
+        name: impl Fn(usize) -> N,
     ) -> Vec<usize> {
         let mut kept = Vec::with_capacity(drafts.len());
         // (finding merged into, finding merged), in order.
         let mut merges: Vec<(usize, usize)> = Vec::new();
         {
-            // Keyed by citation, rule and the incident's first report's id (which names
-            // it). Only looked up, never iterated: a hash map cannot change the result.
-            let mut by_key: HashMap<(u32, &'static str, &str), usize, BuildHasherDefault<BytesHasher>> =
+            // Keyed by citation, rule and the incident's name. Only looked up, never
+            // iterated: a hash map cannot change the result.
+            let mut by_key: HashMap<(u32, &'static str, N), usize, BuildHasherDefault<BytesHasher>> =
                 HashMap::with_capacity_and_hasher(drafts.len(), BuildHasherDefault::default());
             for f in order {
                 let draft = &drafts[f];
@@ -1047,7 +1054,7 @@ impl<'a> Checker<'a> {
                     kept.push(f);
                     continue;
                 };
-                let key = (self.same_citation[draft.provision as usize], draft.rule, reports.id(first));
+                let key = (self.same_citation[draft.provision as usize], draft.rule, name(first));
                 match by_key.entry(key) {
                     std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
                     std::collections::hash_map::Entry::Vacant(slot) => {
