@@ -16,7 +16,8 @@ use super::report::Text;
 use crate::agreement::{Citation, Position};
 use crate::hint::prefetch;
 
-/// In [`Draft::incident_of`]: no incident (a balance judged after the last report).
+/// In [`Draft::incident_of`]: no incident given yet (before merging, every finding is
+/// given its report's, or for a day's balance the day's last report's).
 pub(crate) const NO_INCIDENT: u32 = u32::MAX;
 
 /// A finding being made.
