@@ -21,7 +21,7 @@ use crate::hint::prefetch;
 pub(crate) const NO_INCIDENT: u32 = u32::MAX;
 
 /// A finding being made.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Draft {
     /// Index of its provision among the checker's.
     pub provision: u32,

@@ -79,11 +79,9 @@ pub struct Checker<'a> {
     /// The citations of the man-for-man rotation and piece-for-piece replacement rules,
     /// whose balances are judged at the end of each day.
     man_for_man: Option<usize>,
-    /// For each provision, the first with the same citation (findings are merged by
-    /// citation, and a number is cheaper to compare than a citation).
-    same_citation: Vec<u32>,
-    /// For each provision, how many provisions' citations come before its own (equal
-    /// citations, equal ranks): findings are ordered by citation by this number.
+    /// For each provision, how many provisions' citations come before its own: equal
+    /// for equal citations, so findings are merged and ordered by citation by this
+    /// number (cheaper to compare than a citation).
     citation_ranks: Vec<u32>,
     piece_for_piece: Option<usize>,
     /// By side (as in `sides`) and kind: the zones in which a report at a position may
@@ -223,10 +221,6 @@ impl<'a> Checker<'a> {
         let man_for_man = provisions.iter().position(|p| matches!(&p.rule, Rule::Rotation(r) if r.man_for_man));
         let piece_for_piece =
             provisions.iter().position(|p| matches!(&p.rule, Rule::Replacement(r) if r.piece_for_piece));
-        let same_citation = prepared
-            .iter()
-            .map(|p| prepared.iter().position(|q| q.citation == p.citation).unwrap_or(p.index) as u32)
-            .collect();
         let citation_ranks =
             prepared.iter().map(|p| prepared.iter().filter(|q| q.citation < p.citation).count() as u32).collect();
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
@@ -241,7 +235,6 @@ impl<'a> Checker<'a> {
             sides,
             territories,
             man_for_man,
-            same_citation,
             citation_ranks,
             piece_for_piece,
             interest,
@@ -1054,7 +1047,7 @@ impl<'a> Checker<'a> {
                     kept.push(f);
                     continue;
                 };
-                let key = (self.same_citation[draft.provision as usize], draft.rule, name(first));
+                let key = (self.citation_ranks[draft.provision as usize], draft.rule, name(first));
                 match by_key.entry(key) {
                     std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
                     std::collections::hash_map::Entry::Vacant(slot) => {

@@ -13,16 +13,6 @@ use super::batch::{Brief, Sorted};
 pub const INCIDENT_SECONDS: i64 = 3600;
 pub const INCIDENT_METRES: f64 = 2000.0;
 
-/// An incident: its earliest report (whose id names it), its reports, its sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incident {
-    /// Index of its earliest report; the incident's id is `incident-` and that report's id.
-    pub first: usize,
-    pub reports: Vec<usize>,
-    pub sources: usize,
-    pub nationalities: Vec<Text>,
-}
-
 /// Slots of the table of cells (a power of two): a cell (with its kind) is hashed to one;
 /// cells sharing a slot share its list, which `near` sorts out.
 const SLOTS: usize = 1 << 16;
@@ -226,18 +216,6 @@ impl Incidents {
         self.reports(first).len() <= 1
     }
 
-    /// The incident of report `index`, with its sources and their nationalities.
-    #[cfg(test)]
-    pub(crate) fn of(&self, reports: &Sorted, index: usize) -> Option<Incident> {
-        let (sources, nationalities) = self.summary(reports, index)?;
-        let first = *self.root.get(index)? as usize;
-        let in_it = match self.alone(first) {
-            true => vec![first],
-            false => self.reports(first).iter().map(|&i| i as usize).collect(),
-        };
-        Some(Incident { first, reports: in_it, sources, nationalities })
-    }
-
     /// What a finding takes from the incident of report `index`: the number of its
     /// independent sources, and its observers' nationalities (sorted, each once).
     pub(crate) fn summary(&self, reports: &Sorted, index: usize) -> Option<(usize, Vec<Text>)> {
@@ -335,13 +313,11 @@ mod tests {
         for report in reports {
             batch.push_whole(report);
         }
-        let order: Vec<u32> = (0..5).collect();
-        let refs = Sorted { batch: &batch, order: &order };
         let sightings: Vec<Sighting> = batch.briefs.iter().map(Sighting::of).collect();
         let incidents = group(&sightings);
-        let firsts: Vec<usize> = (0..refs.len()).map(|i| incidents.of(&refs, i).unwrap().first).collect();
+        let firsts: Vec<usize> = (0..sightings.len()).map(|i| incidents.first(i).unwrap()).collect();
         assert_eq!(firsts, [0, 0, 2, 2, 4]);
-        assert_eq!(incidents.of(&refs, 3).unwrap().reports, [2, 3]);
+        assert_eq!(incidents.reports(incidents.first(3).unwrap()), [2, 3]);
     }
 
     /// The incidents of every report by the definition, comparing each report with every
