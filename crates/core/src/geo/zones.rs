@@ -331,6 +331,9 @@ fn split_land(
             (false, false) => detached.push(polygon.clone()),
         }
     }
+    if detached.is_empty() {
+        return (clean(&MultiPolygon::new(left)), clean(&MultiPolygon::new(right)));
+    }
     let (left_measured, right_measured) = (Measured::all(&left), Measured::all(&right));
     let (mut left_extra, mut right_extra) = (Vec::new(), Vec::new());
     for piece in detached {
@@ -353,16 +356,33 @@ fn split_land(
 struct Measured<'p> {
     polygon: &'p Polygon<f64>,
     bounds: Option<Rect<f64>>,
-    /// Only for a polygon without holes and with an exterior (others are measured by
-    /// `geo` itself).
+    /// The largest magnitude of any coordinate in the bounding box (0 without one).
+    extent: f64,
+    /// Only for a polygon without holes and with at least one segment in its exterior
+    /// (others are measured by `geo` itself).
     segments: Option<RTree<CachedEnvelope<Line<f64>>>>,
+}
+
+/// Whether something at least `gap` away (a box's distance, a lower bound of the true one)
+/// cannot measure nearer, as `geo` rounds it, than the `least` distance measured so far.
+/// `geo`'s point-to-segment distance rounds with an error of a few units in the last
+/// place of the coordinates' magnitude (`extent`), not of the distance, so the margin has
+/// an absolute part as well as a relative one; both are far wider than that rounding and
+/// far narrower than any gap between land polygons.
+fn beyond(gap: f64, least: f64, extent: f64) -> bool {
+    const RELATIVE: f64 = 1e-9;
+    const ULPS_OF_EXTENT: f64 = 64.0;
+    gap > least * (1.0 + RELATIVE) + ULPS_OF_EXTENT * f64::EPSILON * extent
 }
 
 impl<'p> Measured<'p> {
     fn new(polygon: &'p Polygon<f64>) -> Self {
-        let plain = polygon.interiors().is_empty() && !polygon.exterior().0.is_empty();
+        let plain = polygon.interiors().is_empty() && polygon.exterior().0.len() >= 2;
         let segments = plain.then(|| RTree::bulk_load(polygon.exterior().lines().map(CachedEnvelope::new).collect()));
-        Self { polygon, bounds: polygon.bounding_rect(), segments }
+        let bounds = polygon.bounding_rect();
+        let extent =
+            bounds.map_or(0.0, |b| b.min().x.abs().max(b.min().y.abs()).max(b.max().x.abs()).max(b.max().y.abs()));
+        Self { polygon, bounds, extent, segments }
     }
 
     fn all(polygons: &'p [Polygon<f64>]) -> Vec<Self> {
@@ -371,8 +391,8 @@ impl<'p> Measured<'p> {
 
     /// The least planar distance to any of `group`, as measuring each with `geo`'s
     /// `Euclidean` would give it. The distance between two polygons is at least that
-    /// between their bounding boxes, so one whose box is farther than the nearest found so
-    /// far (by more than rounding) is not measured.
+    /// between their bounding boxes, so one whose box is `beyond` the nearest found so far
+    /// is not measured.
     fn nearest(&self, group: &[Measured<'_>]) -> f64 {
         let mut by_box: Vec<(f64, usize)> = group
             .iter()
@@ -385,7 +405,7 @@ impl<'p> Measured<'p> {
         by_box.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut least = f64::INFINITY;
         for (gap, i) in by_box {
-            if gap > least * (1.0 + 1e-9) {
+            if beyond(gap, least, self.extent.max(group[i].extent)) {
                 break;
             }
             least = least.min(self.distance(&group[i]));
@@ -393,8 +413,9 @@ impl<'p> Measured<'p> {
         least
     }
 
-    /// `Euclidean.distance(self, other)`, step for step as `geo` 0.31 takes it for two
-    /// polygons without holes, with the segment trees built once.
+    /// `Euclidean.distance(self, other)`: for two polygons without holes, the same
+    /// intersection test and the same least of vertex-to-nearest-segment distances that
+    /// `geo` 0.31 computes, with the segment trees built once and far vertices skipped.
     fn distance(&self, other: &Measured<'_>) -> f64 {
         use geo::{Distance, Euclidean, Intersects};
         let (Some(own), Some(theirs)) = (&self.segments, &other.segments) else {
@@ -403,31 +424,40 @@ impl<'p> Measured<'p> {
         if self.polygon.intersects(other.polygon) {
             return 0.0;
         }
+        let extent = self.extent.max(other.extent);
         // The least of: every vertex of the other to its nearest segment here, and every
-        // vertex here to the other's nearest segment. A vertex farther from this polygon's
-        // box than the least found (by more than rounding) is farther from every segment
-        // in it, and is not looked up.
-        let reach =
-            |from: f64, points: &LineString<f64>, tree: &RTree<CachedEnvelope<Line<f64>>>, near: Option<Rect<f64>>| {
-                points.points().fold(from, |least, point| {
-                    if near.is_some_and(|b| box_gap(&b, &Rect::new(point.0, point.0)) > least * (1.0 + 1e-9)) {
-                        return least;
-                    }
-                    tree.nearest_neighbor(&point)
-                        .map_or(least, |line| least.min(Euclidean.distance(&**line as &Line<f64>, &point)))
-                })
-            };
+        // vertex here to the other's nearest segment. A vertex whose distance to the box of
+        // the tree it is looked up in is `beyond` the least found so far is farther from
+        // every segment in that tree, and is not looked up.
+        let reach = |least_so_far: f64,
+                     points: &LineString<f64>,
+                     tree: &RTree<CachedEnvelope<Line<f64>>>,
+                     tree_bounds: Option<Rect<f64>>| {
+            points.points().fold(least_so_far, |least, point| {
+                if tree_bounds.is_some_and(|b| beyond(point_gap(&b, point.0), least, extent)) {
+                    return least;
+                }
+                tree.nearest_neighbor(&point)
+                    .map_or(least, |line| least.min(Euclidean.distance(&**line as &Line<f64>, &point)))
+            })
+        };
         // Own vertices first (a piece has few): their least bounds the other's look-ups.
         let mine = reach(f64::MAX, self.polygon.exterior(), theirs, other.bounds);
         reach(mine, other.polygon.exterior(), own, self.bounds)
     }
 }
 
-/// The planar distance between two boxes (0 when they overlap or touch).
+/// The planar distance between two boxes (0 when they overlap or touch). `hypot`, not the
+/// root of a sum of squares, so it neither underflows nor overflows at extreme scales.
 fn box_gap(a: &Rect<f64>, b: &Rect<f64>) -> f64 {
     let dx = (b.min().x - a.max().x).max(a.min().x - b.max().x).max(0.0);
     let dy = (b.min().y - a.max().y).max(a.min().y - b.max().y).max(0.0);
-    (dx * dx + dy * dy).sqrt()
+    dx.hypot(dy)
+}
+
+/// The planar distance from a point to a box (0 inside or on it).
+fn point_gap(b: &Rect<f64>, p: Coord<f64>) -> f64 {
+    box_gap(b, &Rect::new(p, p))
 }
 
 /// A big polygon for "everywhere", for agreements without land.
@@ -600,7 +630,7 @@ mod tests {
     }
 
     fn polygon() -> impl Strategy<Value = Polygon<f64>> {
-        (-5.0..5.0f64, -5.0..5.0f64, prop::collection::vec(0.2..3.0f64, 3..40), any::<bool>()).prop_map(
+        (-20.0..20.0f64, -20.0..20.0f64, prop::collection::vec(0.2..3.0f64, 3..40), any::<bool>()).prop_map(
             |(x, y, radii, hole)| {
                 let holes = if hole { vec![star(x, y, &[0.1, 0.1, 0.1, 0.1])] } else { vec![] };
                 Polygon::new(star(x, y, &radii), holes)
@@ -608,15 +638,43 @@ mod tests {
         )
     }
 
+    /// `polygon` scaled by 2^`k` (exactly, so only the magnitudes change).
+    fn scaled(polygon: &Polygon<f64>, k: i32) -> Polygon<f64> {
+        use geo::MapCoords;
+        let factor = 2f64.powi(k);
+        polygon.map_coords(|c| Coord { x: c.x * factor, y: c.y * factor })
+    }
+
+    fn box_polygon(min: (f64, f64), max: (f64, f64)) -> Polygon<f64> {
+        Rect::new(Coord { x: min.0, y: min.1 }, Coord { x: max.0, y: max.1 }).to_polygon()
+    }
+
+    /// Boxes 2^-537 apart: the squares of their gaps underflow to nothing, which once made
+    /// the nearer of two look as far as the farther and be skipped.
+    #[test]
+    fn tiny_gaps_are_measured_not_squared_away() {
+        let u = 2f64.powi(-537);
+        let piece = box_polygon((-1.0, -1.0), (0.0, 0.0));
+        let group = [box_polygon((-1.0, 1.975 * u), (0.0, 1.0)), box_polygon((1.9 * u, -1.0), (1.0, 0.0))];
+        let expected = group.iter().map(|other| Euclidean.distance(&piece, other)).fold(f64::INFINITY, f64::min);
+        assert_eq!(expected, 1.9 * u);
+        let got = Measured::new(&piece).nearest(&Measured::all(&group));
+        assert_eq!(got.to_bits(), expected.to_bits());
+    }
+
     proptest! {
         /// Measuring with trees built once and boxes to skip by gives, bit for bit, the least
         /// of `geo`'s own measurements, for polygons apart, touching, crossing, one inside
-        /// another, and with holes.
+        /// another, and with holes, at scales from 2^-500 to 2^500 (coordinates whose squares
+        /// stay in the normal range, where `geo`'s own measure is sound).
         #[test]
         fn the_nearest_is_geos_least_distance(
             piece in polygon(),
             group in prop::collection::vec(polygon(), 0..8),
+            k in -500..500i32,
         ) {
+            let piece = scaled(&piece, k);
+            let group: Vec<Polygon<f64>> = group.iter().map(|p| scaled(p, k)).collect();
             let expected = group.iter().map(|other| Euclidean.distance(&piece, other)).fold(f64::INFINITY, f64::min);
             let measured = Measured::all(&group);
             let got = Measured::new(&piece).nearest(&measured);
