@@ -12,7 +12,7 @@ use super::draft::{Draft, Findings, NO_INCIDENT};
 use super::finding::Finding;
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
-use super::scan::{MAX_OBSERVERS, scan};
+use super::scan::{MAX_OBSERVERS, Scanned, scan_into};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -248,12 +248,13 @@ impl<'a> Checker<'a> {
     /// [`Checker::check_batch`] to evaluate in time order. A line that is not a valid
     /// report, or names a side the agreement does not have, is an error and adds nothing.
     pub fn read_line(&self, batch: &mut Batch, line: &str) -> Result<(), ReportError> {
-        let Some(s) = scan(line) else {
+        let mut s = Scanned::default();
+        if scan_into(line, &mut s).is_none() {
             let report = Report::parse_careful(line)?;
             self.check_names(&report)?;
             batch.push_whole(report);
             return Ok(());
-        };
+        }
         let side = match s.side {
             Some(side) => Some(self.side_index(side)?),
             None => None,

@@ -309,8 +309,17 @@ const POW10: [f64; 23] = [
 /// Read one report line, or `None` when the careful path must read it (it may still be
 /// a valid report).
 pub fn scan(line: &str) -> Option<Scanned<'_>> {
-    let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
     let mut s = Scanned::default();
+    scan_into(line, &mut s)?;
+    Some(s)
+}
+
+/// [`scan`] into `s`, which must be fresh (`Scanned::default()`): a scanned report is
+/// some 700 bytes, which a reader of millions of lines does better not to copy out of a
+/// returned value (twice, as `scan`'s caller did). `None` leaves `s` partly filled, to
+/// be dropped.
+pub fn scan_into<'a>(line: &'a str, s: &mut Scanned<'a>) -> Option<()> {
+    let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
     let mut kind = None;
     let seen = c.record(Cursor::field, |c, bit| {
         match bit {
@@ -442,7 +451,7 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
         s.direction_deg,
     )
     .ok()?;
-    Some(s)
+    Some(())
 }
 
 /// A category by its name in a report.
