@@ -617,9 +617,21 @@ fn check_reads_crlf_blank_and_non_utf8_lines_the_same_on_one_thread_or_several()
         if copy == 7 {
             bytes.extend_from_slice(b"\n   \n");
         }
+        if copy == 20 {
+            // A line longer than a read on one thread (256 KiB): the buffer grows for it.
+            let noted = lines.iter().find(|l| l.contains("\"notes\":\"")).unwrap();
+            let long = noted.replacen("\"id\":\"", "\"id\":\"long-", 1).replacen(
+                "\"notes\":\"",
+                &format!("\"notes\":\"{}", "n".repeat(600_000)),
+                1,
+            );
+            bytes.extend_from_slice(long.as_bytes());
+            bytes.push(b'\n');
+        }
     }
-    // Line numbers: 40 copies of the sample plus the two blank lines, then the bad line.
-    let bad_line = 40 * lines.len() + 2 + 1;
+    // Line numbers: 40 copies of the sample, the two blank lines and the long line, then
+    // the bad line.
+    let bad_line = 40 * lines.len() + 2 + 1 + 1;
     bytes.extend_from_slice(b"{\"id\": \"\xff\xfe\"}\n");
     // The last line has no newline.
     bytes.extend_from_slice(lines[0].replacen("\"id\":\"", "\"id\":\"last-", 1).as_bytes());
@@ -637,7 +649,7 @@ fn check_reads_crlf_blank_and_non_utf8_lines_the_same_on_one_thread_or_several()
         .unwrap();
     assert_eq!(one.stdout, piped.stdout, "the same findings from standard input");
     let report: CheckReport = serde_json::from_slice(&one.stdout).unwrap();
-    assert_eq!(report.accepted, 40 * lines.len() + 1);
+    assert_eq!(report.accepted, 40 * lines.len() + 2);
     let rejected: Vec<usize> = report.rejected.iter().map(|r| r.line).collect();
     assert_eq!(rejected, [bad_line]);
     assert!(report.rejected[0].error.starts_with("not UTF-8"), "{}", report.rejected[0].error);

@@ -197,6 +197,11 @@ fn json_strings(out: &mut impl Write, strings: &[Text]) -> io::Result<()> {
 /// threads.
 const CHUNK: usize = 8 << 20;
 
+/// Bytes read at a time on one thread: few enough that what a read copies is still in
+/// the core's cache when the lines are parsed (BENCHMARKS.md, session 11, has the
+/// figures).
+const CHUNK_ALONE: usize = 256 << 10;
+
 /// Read one line (1-based number `line`) into `reports` (checked for the agreement's
 /// names: a misspelt side would match no rule) or `rejected`.
 fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch<'_>, rejected: &mut Vec<Rejected>) {
@@ -323,7 +328,7 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let mut rejected = Vec::new();
     // The buffer is filled, its whole lines parsed, and a line cut by the end of the
     // buffer moved to its start to be completed by the next read.
-    let mut buffer = vec![0u8; CHUNK];
+    let mut buffer = vec![0u8; if threads == 1 { CHUNK_ALONE } else { CHUNK }];
     let (mut filled, mut next_line) = (0, 1);
     loop {
         if filled == buffer.len() {
