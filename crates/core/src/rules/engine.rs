@@ -93,6 +93,9 @@ pub struct Checker<'a> {
     /// that they must be evaluated in time order. A report of any other kind is evaluated
     /// as it is read, on its own.
     stateful: [bool; Event::KINDS],
+    /// By kind: whether every provision that reads reports of that kind keeps running
+    /// totals, so that a report's tally is all they read of it (no whole report is made).
+    tallied_only: [bool; Event::KINDS],
 }
 
 /// A provision made ready for evaluation: the instant and the zones its rule names,
@@ -226,6 +229,9 @@ impl<'a> Checker<'a> {
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
         let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
         let stateful = std::array::from_fn(|kind| by_kind[kind].iter().any(|&p| keeps_state(prepared[p].rule, kind)));
+        let tallied_only = std::array::from_fn(|kind| {
+            !by_kind[kind].is_empty() && by_kind[kind].iter().all(|&p| keeps_state(prepared[p].rule, kind))
+        });
         Self {
             agreement,
             atlas,
@@ -239,6 +245,7 @@ impl<'a> Checker<'a> {
             piece_for_piece,
             interest,
             stateful,
+            tallied_only,
         }
     }
 
@@ -278,11 +285,17 @@ impl<'a> Checker<'a> {
             count += 1;
         }
         let nationalities = &names[..count];
-        let report = whole.then(|| s.to_report());
-        let tally = report.as_ref().and_then(|report| {
-            self.evaluate_alone(batch, report);
-            Counted::of(report).filter(|_| self.stateful[s.kind])
-        });
+        let report = (whole && !self.tallied_only[s.kind]).then(|| s.to_report());
+        let tally = match &report {
+            Some(report) => {
+                self.evaluate_alone(batch, report);
+                Counted::of(report).filter(|_| self.stateful[s.kind])
+            }
+            // Only rules that keep running totals read reports of this kind: the tally
+            // is taken from the line as read.
+            None if whole => s.counted(),
+            None => None,
+        };
         let reporter = Reporter { text: Some(s.reporter), party: s.party, team: s.team, nationalities };
         batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, reporter, tally);
         Ok(())

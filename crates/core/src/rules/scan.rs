@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use super::batch::Counted;
 use super::report::{
     Category, Direction, Estimate, Event, Evidence, Observed, Observer, Report, Reporter, TrackFix, validate_parts,
 };
@@ -486,6 +487,37 @@ impl<'a> Scanned<'a> {
     pub fn category(&self) -> Option<Category> {
         match self.kind {
             Event::PERSONNEL | Event::CROSSING | Event::ZONE_ENTRY => category_of(self.category?),
+            _ => None,
+        }
+    }
+
+    /// What the rules that keep running totals read of a report of the kinds they count
+    /// (zone entries and exits, rotation, materiel), as [`Counted::of`] reads it from
+    /// [`Scanned::to_report`], without making the report. Only for a `Scanned` that
+    /// [`scan`] returned.
+    pub(crate) fn counted(&self) -> Option<Counted<'a>> {
+        let counted = |count: Option<u32>| Counted {
+            kind: self.kind,
+            side: self.side.unwrap_or_default(),
+            direction: self.direction.unwrap_or(Direction::In),
+            count: count.unwrap_or_default(),
+            category: Category::Military,
+            port: "",
+            item_category: "",
+            item_type: "",
+            position: self.position,
+        };
+        match self.kind {
+            Event::ZONE_ENTRY => {
+                Some(Counted { category: self.category().unwrap_or(Category::Military), ..counted(self.count) })
+            }
+            Event::ROTATION => Some(Counted { port: self.port.unwrap_or_default(), ..counted(self.count) }),
+            Event::MATERIEL => Some(Counted {
+                port: self.port.unwrap_or_default(),
+                item_category: self.category.unwrap_or_default(),
+                item_type: self.item_type.unwrap_or_default(),
+                ..counted(self.quantity)
+            }),
             _ => None,
         }
     }
@@ -1279,6 +1311,34 @@ mod tests {
             }
         }
         assert!(read > 300, "{read}");
+    }
+
+    /// The tally taken from a line as read is what the rules would read of the whole
+    /// report: over the sample's counted reports, and each with one of its fields left out
+    /// (what the reader still takes of it).
+    #[test]
+    fn a_tally_read_from_the_line_is_the_whole_reports() {
+        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+        let mut compared = [0; Event::KINDS];
+        for line in sample.lines().filter(|l| !l.trim().is_empty()) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let serde_json::Value::Object(fields) = &value else { panic!("{line}") };
+            let mut variants = vec![line.to_owned()];
+            for key in fields.keys() {
+                let mut fewer = fields.clone();
+                fewer.remove(key);
+                variants.push(serde_json::to_string(&fewer).unwrap());
+            }
+            for variant in variants {
+                let Some(s) = scan(&variant) else { continue };
+                let report = s.to_report();
+                assert_eq!(s.counted(), Counted::of(&report), "{variant}");
+                compared[s.kind] += usize::from(s.counted().is_some());
+            }
+        }
+        for kind in [Event::ZONE_ENTRY, Event::ROTATION, Event::MATERIEL] {
+            assert!(compared[kind] >= 20, "kind {kind}: {} compared", compared[kind]);
+        }
     }
 
     #[test]
