@@ -122,8 +122,7 @@ fn write_json(
         json_string(out, &f.id)?;
         out.write_all(b",\n      \"citation\": ")?;
         buf.clear();
-        // Writing to a string cannot fail.
-        let _ = std::fmt::Write::write_fmt(&mut buf, format_args!("{}", f.citation));
+        std::fmt::Write::write_fmt(&mut buf, format_args!("{}", f.citation)).map_err(io::Error::other)?;
         json_string(out, &buf)?;
         out.write_all(b",\n      \"rule\": ")?;
         json_string(out, f.rule)?;
@@ -328,7 +327,8 @@ pub fn run(args: CheckArgs) -> Result<Code> {
     let mut rejected = Vec::new();
     // The buffer is filled, its whole lines parsed, and a line cut by the end of the
     // buffer moved to its start to be completed by the next read.
-    let mut buffer = vec![0u8; if threads == 1 { CHUNK_ALONE } else { CHUNK }];
+    let chunk = if threads == 1 { CHUNK_ALONE } else { CHUNK };
+    let mut buffer = vec![0u8; chunk];
     let (mut filled, mut next_line) = (0, 1);
     loop {
         if filled == buffer.len() {
@@ -355,6 +355,11 @@ pub fn run(args: CheckArgs) -> Result<Code> {
             next_line += parse_chunk(&buffer[..=end], next_line, threads, &checker, &mut reports, &mut rejected);
             buffer.copy_within(end + 1..filled, 0);
             filled -= end + 1;
+            if buffer.len() > chunk && filled < chunk {
+                // Grown for a long line now read: back to the size that stays in cache.
+                buffer.truncate(chunk);
+                buffer.shrink_to_fit();
+            }
         }
     }
     progress.finish();

@@ -403,9 +403,12 @@ impl<'p> Measured<'p> {
             })
             .collect();
         by_box.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // The stop below skips every polygon after it, so its margin covers the largest
+        // coordinates of them all.
+        let extent = group.iter().fold(self.extent, |most, other| most.max(other.extent));
         let mut least = f64::INFINITY;
         for (gap, i) in by_box {
-            if beyond(gap, least, self.extent.max(group[i].extent)) {
+            if beyond(gap, least, extent) {
                 break;
             }
             least = least.min(self.distance(&group[i]));
