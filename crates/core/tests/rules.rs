@@ -91,7 +91,8 @@ fn withdrawal_from_the_dmz_within_72_hours() {
     let deadline = effective() + Duration::hours(72);
     let unit = json!({"side": "kpa-cpv", "count": 120, "category": "military", "unit": "a battalion"});
     let late = check(&[report("r1", deadline + minutes(1), Some(off_line(800.0)), "personnel", unit.clone())]);
-    assert_eq!(citations(&late), ["II.13(a)"]);
+    // Staying breaks the order to withdraw and the duty to respect the DMZ (II.14).
+    assert_eq!(citations(&late), ["II.13(a)", "II.14"]);
     assert_eq!(late[0].responsible.as_deref(), Some("kpa-cpv"));
     assert_eq!(late[0].zone.as_deref(), Some("dmz-north"));
     assert!(
@@ -107,10 +108,36 @@ fn withdrawal_from_the_dmz_within_72_hours() {
             .is_empty()
     );
     let inside = check(&[report("r4", deadline + Duration::days(3), Some(off_line(1997.0)), "personnel", unit)]);
-    assert_eq!(citations(&inside), ["II.13(a)"]);
+    assert_eq!(citations(&inside), ["II.13(a)", "II.14"]);
     // Civil administration may stay.
     let civil = json!({"side": "kpa-cpv", "count": 30, "category": "civil-administration"});
     assert!(check(&[report("r5", deadline + Duration::days(3), Some(off_line(800.0)), "personnel", civil)]).is_empty());
+}
+
+#[test]
+fn ground_forces_respect_the_dmz_once_their_withdrawal_is_over() {
+    let deadline = effective() + Duration::hours(72);
+    let tanks = json!({"side": "unc", "count": 4, "military": true, "vehicle_type": "M46 tank"});
+    let late = check(&[report("r1", deadline + minutes(1), Some(off_line(-800.0)), "vehicle", tanks.clone())]);
+    assert_eq!(citations(&late), ["II.13(a)", "II.14"]);
+    let respect = late.iter().find(|f| f.citation.to_string() == "II.14").unwrap();
+    assert_eq!((respect.responsible.as_deref(), respect.zone.as_deref()), (Some("unc"), Some("dmz-south")));
+    assert!(
+        respect.reason.contains("ground forces of unc in dmz (dmz-south) 72 h after the effective time")
+            && respect.reason.ends_with("II.14 requires them to respect dmz"),
+        "{}",
+        respect.reason
+    );
+    // Withdrawing, up to the deadline: lawful. Before the effective time: nothing applies.
+    for at in [effective() + minutes(1), deadline - minutes(1), deadline, effective() - minutes(1)] {
+        assert!(check(&[report("r2", at, Some(off_line(-800.0)), "vehicle", tanks.clone())]).is_empty(), "{at}");
+    }
+    // A metre outside the DMZ on its own side, civilian vehicles, civil police: nothing.
+    assert!(check(&[report("r3", deadline + minutes(1), Some(off_line(-2003.0)), "vehicle", tanks)]).is_empty());
+    let trucks = json!({"side": "unc", "count": 4, "military": false});
+    assert!(check(&[report("r4", deadline + minutes(1), Some(off_line(-800.0)), "vehicle", trucks)]).is_empty());
+    let police = json!({"side": "unc", "count": 20, "category": "civil-police", "armed": true});
+    assert!(check(&[report("r5", deadline + minutes(1), Some(off_line(-800.0)), "personnel", police)]).is_empty());
 }
 
 #[test]
@@ -310,9 +337,12 @@ fn reports_of_one_incident_make_one_finding_with_their_sources() {
     a.reported_by.team = None;
     let b = report("b", at + minutes(20), Some(off_line(900.0)), "personnel", unit);
     let found = check(&[b, a]);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].reports, ["a", "b"]);
-    assert_eq!(found[0].sources, 2);
+    // One finding for each provision the incident breaks, each with both reports.
+    assert_eq!(citations(&found), ["II.13(a)", "II.14"], "{found:?}");
+    for f in &found {
+        assert_eq!(f.reports, ["a", "b"]);
+        assert_eq!(f.sources, 2);
+    }
 }
 
 /// Regression: cells for grouping were 2 km of latitude but only about 1.6 km of longitude
@@ -331,8 +361,10 @@ fn reports_1_9_km_apart_east_west_are_one_incident() {
         a.reported_by.team = None;
         let b = report("b", at + minutes(30), Some([east[0] + shift, east[1]]), "personnel", unit.clone());
         let found = check(&[a, b]);
-        assert_eq!(found.len(), 1, "shift {shift}: {found:?}");
-        assert_eq!(found[0].reports, ["a", "b"], "shift {shift}");
+        assert_eq!(citations(&found), ["II.13(a)", "II.14"], "shift {shift}: {found:?}");
+        for f in &found {
+            assert_eq!(f.reports, ["a", "b"], "shift {shift}");
+        }
     }
 }
 

@@ -458,6 +458,13 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Whether `spot` is in the zone an agreement names `zone` (a zone's own id, or a
+    /// buffer's, whose halves are both in it).
+    fn zone_is(&self, zone: &str, spot: &Spot) -> bool {
+        let here = self.atlas.zone(spot.zone);
+        here.id == zone || matches!(&here.kind, ZoneKind::BufferHalf { buffer_id, .. } if buffer_id == zone)
+    }
+
     /// The side whose territory people leaving `zone` at `spot` enter: the side of the
     /// half of the zone they left from, or of the territory they are already in.
     fn side_entered_from(&self, zone: &str, spot: &Spot) -> Option<String> {
@@ -802,21 +809,44 @@ impl<'a> Checker<'a> {
                 Rule::GroundForces(r),
                 Event::Personnel { side, category: Category::Military, .. }
                 | Event::Vehicle { side, military: true, .. },
-            ) if r.other_side_territory => {
+            ) => {
                 let Some(from) = prepared.instant else { return };
-                if start >= from {
-                    if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
-                        out.push(self.at_spot(
-                            prepared,
-                            Some(side),
-                            report,
-                            spot,
-                            format!(
-                                "ground forces of {side} in {}, the other side's area; {citation}",
-                                self.zone_id(spot)
-                            ),
-                        ));
-                    }
+                if start < from {
+                    return;
+                }
+                let foreign = if r.other_side_territory { self.foreign_mask(side) } else { 0 };
+                if let Some(spot) = first_in(spots, foreign) {
+                    out.push(self.at_spot(
+                        prepared,
+                        Some(side),
+                        report,
+                        spot,
+                        format!("ground forces of {side} in {}, the other side's area; {citation}", self.zone_id(spot)),
+                    ));
+                    return;
+                }
+                // In a zone the rule lists: unless carrying out a withdrawal from it that
+                // the agreement orders, before its deadline.
+                let listed = spots.iter().find_map(|s| {
+                    let zone = r
+                        .zones
+                        .iter()
+                        .map(|z| z.as_str())
+                        .find(|z| prepared.mask & (1 << s.zone) != 0 && self.zone_is(z, s))?;
+                    (!self.withdrawing(zone, Category::Military, s.at)).then_some((zone, s))
+                });
+                if let Some((zone, spot)) = listed {
+                    out.push(self.at_spot(
+                        prepared,
+                        Some(side),
+                        report,
+                        spot,
+                        format!(
+                            "ground forces of {side} in {zone} ({}) {:.0} h after the effective time; {citation} requires them to respect {zone}",
+                            self.zone_id(spot),
+                            self.hours_after_effective(spot.at)
+                        ),
+                    ));
                 }
             }
             (Rule::Airspace(r), Event::Aircraft { side, military: true, aircraft_type }) => {
@@ -1313,8 +1343,9 @@ fn interest(
                 (Rule::HazardRemoval(_), _) => [Some(p.mask); 3],
                 (Rule::HeadcountLimit(_), Event::PERSONNEL) => [Some(p.mask); 3],
                 (Rule::ArmedPersonnel(_), Event::PERSONNEL) => [Some(0), Some(p.mask), Some(0)],
-                (Rule::IslandEvacuation(_) | Rule::GroundForces(_), Event::PERSONNEL | Event::VEHICLE) => {
-                    military_only(foreign)
+                (Rule::IslandEvacuation(_), Event::PERSONNEL | Event::VEHICLE) => military_only(foreign),
+                (Rule::GroundForces(r), Event::PERSONNEL | Event::VEHICLE) => {
+                    military_only(p.mask | if r.other_side_territory { foreign } else { 0 })
                 }
                 // Only a track can show a line crossed by people or vehicles (and any
                 // report with a track is kept whole).
