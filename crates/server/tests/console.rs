@@ -110,6 +110,10 @@ async fn every_page_answers_with_its_heading_and_escapes_what_the_journal_says()
     assert!(map.contains("class=\"mdl\""), "the demarcation line");
     assert!(map.contains("class=\"zone dmz"), "the DMZ halves");
     assert!(map.contains("class=\"incident\""), "incidents on the map");
+    // No marker hides another: findings at one place are drawn side by side.
+    let markers: Vec<&str> = map.split("<circle cx=\"").skip(1).filter_map(|m| m.split(" r=").next()).collect();
+    let places: std::collections::BTreeSet<&str> = markers.iter().copied().collect();
+    assert_eq!(places.len(), markers.len(), "two markers on one spot: {markers:?}");
 
     let (_, findings) = page(&router, "GET", "/findings").await;
     let finding = first_link(&findings, "/findings/");

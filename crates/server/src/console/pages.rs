@@ -84,9 +84,15 @@ pub fn map(d: &Derived, base: &BaseMap, query: &MapQuery) -> String {
     let (mut x0, mut y0, mut w, mut h) = base.view_box;
     let mut incidents = String::new();
     let mut panels = String::new();
+    // Findings at one place (one report can break several provisions) are drawn side by
+    // side, a marker's width apart, so that none hides another.
+    let mut at_place: BTreeMap<(i64, i64), u32> = BTreeMap::new();
     for f in d.findings.iter().filter(|f| f.position.is_some()) {
         let Some((lon, lat)) = f.position else { continue };
         let (x, y) = base.project(lon, lat);
+        let earlier = at_place.entry(((x * 10.0).round() as i64, (y * 10.0).round() as i64)).or_default();
+        let x = x + 12.0 * f64::from(*earlier);
+        *earlier += 1;
         if query.focus.as_deref() == Some(f.id.as_str()) {
             (w, h) = (w / 8.0, h / 8.0);
             (x0, y0) = (x - w / 2.0, y - h / 2.0);
