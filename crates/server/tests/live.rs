@@ -34,7 +34,21 @@ async fn flood(addr: SocketAddr, user: &User, n: usize) -> Vec<u64> {
         let user = user.clone();
         tasks.push(tokio::spawn(async move {
             let body = submission(&user, EntryKind::Report, &format!(r#"{{"id":"{}-{i}"}}"#, user.name), None);
-            let (status, receipt) = http(addr, "POST", "/api/entries", Some(&user.token), Some(&body)).await;
+            // A loaded machine can reset a connection before the server reads it (seen
+            // once in CI among 200 at once); a client sends such a request again. Were it
+            // stored the first time, the journal would hold one too many and the counts
+            // below fail.
+            let mut tries = 0;
+            let (status, receipt) = loop {
+                match try_http(addr, "POST", "/api/entries", Some(&user.token), Some(&body)).await {
+                    Ok(answer) => break answer,
+                    Err(error) if tries < 3 => {
+                        tries += 1;
+                        eprintln!("submission {i}: {error}; sent again");
+                    }
+                    Err(error) => panic!("submission {i}: {error}, {tries} times"),
+                }
+            };
             assert_eq!(status, 201, "{receipt}");
             receipt["index"].as_u64().unwrap()
         }));
@@ -81,9 +95,11 @@ async fn concurrent_submissions_share_transactions_and_all_survive() {
         let unc = unc.clone();
         tokio::spawn(async move { flood(addr, &unc, 200).await })
     };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // The writer waits 30 s for the lock (SQLite's busy timeout) before it gives up and
+    // answers 503; the requests must have queued well before that.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while metric(&get_metrics(addr).await, "armistice_ingest_submitted_total") < 200.0 {
-        assert!(std::time::Instant::now() < deadline, "the requests never queued up");
+        assert!(std::time::Instant::now() < deadline, "the requests did not all queue up within 20 s");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     blocker.execute_batch("COMMIT").unwrap();

@@ -126,22 +126,34 @@ pub async fn http(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Value) {
+    try_http(addr, method, path, token, body).await.unwrap()
+}
+
+/// As [`http`], with a failed connection, write or read returned as an error: a client
+/// whose connection is reset before any answer came may send its request again.
+pub async fn try_http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, Value)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
     let body = body.map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
     let auth = token.map(|t| format!("authorization: Bearer {t}\r\n")).unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nhost: {addr}\r\n{auth}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&body).await.unwrap();
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&body).await?;
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
+    stream.read_to_end(&mut response).await?;
     let text = String::from_utf8_lossy(&response);
     let status: u16 = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let payload = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+    Ok((status, serde_json::from_str(payload).unwrap_or(Value::Null)))
 }
 
 /// A schema of its own in the PostgreSQL database of `ARMISTICE_TEST_PG`, dropped at
