@@ -219,6 +219,18 @@ impl JournalStore for PostgresStore {
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("checkpoint {number}")));
         }
+        // One co-signature a key: checked under the checkpoint's row lock, so that two
+        // requests of one party at once (on one server or two) cannot both be stored.
+        let rows = tx
+            .query("SELECT bytes FROM cosignatures WHERE checkpoint = $1", &[&number_i64])
+            .map_err(StoreError::db(context))?;
+        for row in &rows {
+            let stored: CoSignature = canonical::decode(col::<&[u8]>(row, 0)?)
+                .map_err(|e| StoreError::other(format!("stored co-signature of checkpoint {number}"), e))?;
+            if stored.key == cosignature.key {
+                return Err(StoreError::Conflict(format!("checkpoint {number} is already co-signed with this key")));
+            }
+        }
         tx.execute(
             "INSERT INTO cosignatures (checkpoint, position, bytes)
              VALUES ($1, (SELECT COUNT(*)::INTEGER FROM cosignatures WHERE checkpoint = $1), $2)",

@@ -217,6 +217,22 @@ impl JournalStore for SqliteStore {
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("checkpoint {number}")));
         }
+        // One co-signature a key: checked inside the write transaction, so that two
+        // requests of one party at once (on one server or two) cannot both be stored.
+        let mut signed = tx
+            .prepare_cached("SELECT bytes FROM cosignatures WHERE checkpoint = ?1")
+            .map_err(StoreError::db(context))?;
+        let mut rows = signed.query([number]).map_err(StoreError::db(context))?;
+        while let Some(row) = rows.next().map_err(StoreError::db(context))? {
+            let bytes: Vec<u8> = row.get(0).map_err(StoreError::db(context))?;
+            let stored: CoSignature = canonical::decode(&bytes)
+                .map_err(|e| StoreError::other(format!("stored co-signature of checkpoint {number}"), e))?;
+            if stored.key == cosignature.key {
+                return Err(StoreError::Conflict(format!("checkpoint {number} is already co-signed with this key")));
+            }
+        }
+        drop(rows);
+        drop(signed);
         tx.execute(
             "INSERT INTO cosignatures (checkpoint, position, bytes)
              VALUES (?1, (SELECT COUNT(*) FROM cosignatures WHERE checkpoint = ?1), ?2)",

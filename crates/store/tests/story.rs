@@ -110,6 +110,13 @@ fn story(open: &dyn Fn() -> Box<dyn JournalStore>) {
     assert!(matches!(store.append(&[stale]), Err(StoreError::Conflict(_))));
     assert!(matches!(store.read(3, 9), Err(StoreError::NotFound(_))));
     assert!(matches!(store.append_cosignature(7, &unc), Err(StoreError::NotFound(_))));
+    // One co-signature a key and checkpoint: the store refuses a second (the server
+    // checks first, but two requests at once both pass its check).
+    let again = cosign(None, &second, &server.public(), &[], "UNC", &party("UNC")).unwrap();
+    assert!(matches!(store.append_cosignature(number, &again), Err(StoreError::Conflict(_))));
+    let names: Vec<String> =
+        store.read_checkpoints().unwrap()[number as usize].cosignatures.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, ["NNSC", "UNC"]);
     let smaller = Checkpoint { root: journal.tree().root_at(2).unwrap(), size: 2, time: at(7) }.sign(&server);
     assert!(matches!(store.append_checkpoint(&smaller), Err(StoreError::Conflict(_))));
     drop(writer);
