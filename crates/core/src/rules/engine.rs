@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix};
 use super::draft::{Draft, Findings, NO_INCIDENT};
 use super::finding::Finding;
+use super::fixed::Fixed;
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use super::scan::{MAX_OBSERVERS, Scanned, scan_into};
@@ -641,9 +642,9 @@ impl<'a> Checker<'a> {
                         report,
                         spots,
                         format!(
-                            "{act} by {} {:.1} h after the effective time; {citation} ends all hostilities from then",
+                            "{act} by {} {} h after the effective time; {citation} ends all hostilities from then",
                             side.unwrap_or("an unidentified side"),
-                            self.hours_after_effective(start)
+                            Fixed::one(self.hours_after_effective(start))
                         ),
                     )),
                     Some(zone) => {
@@ -789,7 +790,18 @@ impl<'a> Checker<'a> {
                 if start > deadline {
                     if let Some(spot) = first_in(spots, mask) {
                         let days = (start - deadline).num_hours() as f64 / 24.0;
-                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("{hazard} of {side} still in {} {days:.1} days after the removal deadline {}; {citation}", self.zone_id(spot), deadline.to_rfc3339())));
+                        out.push(self.at_spot(
+                            prepared,
+                            Some(side),
+                            report,
+                            spot,
+                            format!(
+                                "{hazard} of {side} still in {} {} days after the removal deadline {}; {citation}",
+                                self.zone_id(spot),
+                                Fixed::one(days),
+                                deadline.to_rfc3339()
+                            ),
+                        ));
                     }
                 }
             }
@@ -801,7 +813,7 @@ impl<'a> Checker<'a> {
                 let Some(deadline) = prepared.instant else { return };
                 if start > deadline {
                     if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
-                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {:.1} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), self.hours_after_effective(start) / 24.0)));
+                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), Fixed::one(self.hours_after_effective(start) / 24.0))));
                     }
                 }
             }
@@ -842,9 +854,9 @@ impl<'a> Checker<'a> {
                         report,
                         spot,
                         format!(
-                            "ground forces of {side} in {zone} ({}) {:.0} h after the effective time; {citation} requires them to respect {zone}",
+                            "ground forces of {side} in {zone} ({}) {} h after the effective time; {citation} requires them to respect {zone}",
                             self.zone_id(spot),
-                            self.hours_after_effective(spot.at)
+                            Fixed::whole(self.hours_after_effective(spot.at))
                         ),
                     ));
                 }
@@ -914,9 +926,9 @@ impl<'a> Checker<'a> {
                         report,
                         spot,
                         format!(
-                            "naval vessel{name} of {side} in {} within {:.0} km of the other side's coast; {citation}",
+                            "naval vessel{name} of {side} in {} within {} km of the other side's coast; {citation}",
                             self.zone_id(spot),
-                            reach / 1000.0
+                            Fixed::whole(reach / 1000.0)
                         ),
                     ));
                 }
@@ -1053,9 +1065,10 @@ impl<'a> Checker<'a> {
                 report,
                 spot,
                 format!(
-                    "{what} of {side} in {} {:.0} h after the effective time; {citation} allows {allowed:.0} h",
+                    "{what} of {side} in {} {} h after the effective time; {citation} allows {} h",
                     self.zone_id(spot),
-                    self.hours_after_effective(spot.at)
+                    Fixed::whole(self.hours_after_effective(spot.at)),
+                    Fixed::whole(allowed)
                 ),
             ));
         }

@@ -5,6 +5,7 @@ pub mod batch;
 mod draft;
 pub mod engine;
 pub mod finding;
+mod fixed;
 pub mod incidents;
 pub mod report;
 pub mod scan;
