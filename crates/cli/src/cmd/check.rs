@@ -204,14 +204,18 @@ const CHUNK_ALONE: usize = 256 << 10;
 /// Read one line (1-based number `line`) into `reports` (checked for the agreement's
 /// names: a misspelt side would match no rule) or `rejected`.
 fn parse_line(line: usize, bytes: &[u8], checker: &Checker, reports: &mut Batch<'_>, rejected: &mut Vec<Rejected>) {
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_text(line, text, checker, reports, rejected),
         Err(e) => {
+            let e = std::str::from_utf8(bytes.strip_suffix(b"\r").unwrap_or(bytes)).err().unwrap_or(e);
             rejected.push(Rejected { line, error: format!("not UTF-8 text ({e})") });
-            return;
         }
-    };
+    }
+}
+
+/// [`parse_line`] on a line known to be UTF-8.
+fn parse_text(line: usize, text: &str, checker: &Checker, reports: &mut Batch<'_>, rejected: &mut Vec<Rejected>) {
+    let text = text.strip_suffix('\r').unwrap_or(text);
     if text.trim().is_empty() {
         return;
     }
@@ -230,6 +234,22 @@ fn parse_lines(
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     let (mut start, mut count) = (0, 0);
+    // Most parts are UTF-8 throughout: checked at once, then every line is (a newline is
+    // a character of its own). A part with a bad byte is checked line by line, to name
+    // the lines that are not.
+    if let Ok(text) = std::str::from_utf8(part) {
+        for end in memchr::memchr_iter(b'\n', part) {
+            let line = text.get(start..end).unwrap_or_default();
+            parse_text(first_line + count, line, checker, reports, rejected);
+            count += 1;
+            start = end + 1;
+        }
+        if start < part.len() {
+            parse_text(first_line + count, text.get(start..).unwrap_or_default(), checker, reports, rejected);
+            count += 1;
+        }
+        return count;
+    }
     for end in memchr::memchr_iter(b'\n', part) {
         parse_line(first_line + count, &part[start..end], checker, reports, rejected);
         count += 1;
@@ -505,5 +525,40 @@ mod tests {
         {
             assert_eq!(by_hand(5, rejected, findings), by_serde(5, rejected, findings));
         }
+    }
+
+    /// A part of the file read as a whole (all UTF-8) and line by line (one bad byte at
+    /// its end sends it that way) gives the same reports and rejections for its lines.
+    #[test]
+    fn a_part_checked_at_once_reads_as_one_checked_line_by_line() {
+        let agreement = load_agreement(None).unwrap();
+        let atlas = Atlas::build(&agreement).unwrap();
+        let checker = Checker::new(&agreement, &atlas);
+        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+        let mut part = String::new();
+        for (i, line) in sample.lines().enumerate() {
+            part.push_str(line);
+            // Line ends and lines as files have them: CRLF, blank, white space only,
+            // a line cut short, a CR alone before the newline.
+            part.push_str(["\n", "\r\n", "\n\n", "\n \t\r\n", "\n{\"id\": \"cut", "\n\r\n"][i % 6]);
+        }
+        let read = |bytes: &[u8]| {
+            let (mut batch, mut rejected) = (Batch::default(), Vec::new());
+            let lines = parse_lines(bytes, 1, &checker, &mut batch, &mut rejected);
+            let findings = checker.check_batch(batch);
+            let rejected: Vec<(usize, String)> = rejected.into_iter().map(|r| (r.line, r.error)).collect();
+            (lines, findings, rejected)
+        };
+        let (lines, findings, rejected) = read(part.as_bytes());
+        assert!(std::str::from_utf8(part.as_bytes()).is_ok() && !findings.is_empty());
+        assert!(rejected.len() >= 9 && rejected.iter().any(|(_, e)| e.starts_with("not JSON")), "{rejected:?}");
+        let mut bad = part.clone().into_bytes();
+        bad.extend_from_slice(b"\n{\"id\": \"\xff\"}\r");
+        let (bad_lines, bad_findings, mut bad_rejected) = read(&bad);
+        assert_eq!(bad_lines, lines + 1);
+        let last = bad_rejected.pop().unwrap();
+        assert_eq!(last.0, lines + 1);
+        assert!(last.1.starts_with("not UTF-8"), "{}", last.1);
+        assert_eq!((bad_findings, bad_rejected), (findings, rejected));
     }
 }
