@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
+use armistice_core::rules::finding::rfc3339_seconds;
 use armistice_core::rules::report::Text;
 use armistice_core::rules::{Batch, Checker, Finding};
 use clap::Args;
@@ -102,7 +103,8 @@ fn write_json(
     rejected: &[Rejected],
     findings: impl Iterator<Item = Finding>,
 ) -> io::Result<usize> {
-    let mut buf = String::new();
+    // Each citation as written, kept: a run cites a few provisions many times.
+    let mut citations: Vec<(armistice_core::agreement::Citation, String)> = Vec::new();
     write!(out, "{{\n  \"accepted\": {accepted},\n  \"rejected\": ")?;
     if rejected.is_empty() {
         out.write_all(b"[]")?;
@@ -121,9 +123,14 @@ fn write_json(
         out.write_all(if count == 0 { b"[\n    {\n      \"id\": " } else { b",\n    {\n      \"id\": " })?;
         json_string(out, &f.id)?;
         out.write_all(b",\n      \"citation\": ")?;
-        buf.clear();
-        std::fmt::Write::write_fmt(&mut buf, format_args!("{}", f.citation)).map_err(io::Error::other)?;
-        json_string(out, &buf)?;
+        let citation = match citations.iter().position(|(c, _)| *c == f.citation) {
+            Some(k) => &citations[k].1,
+            None => {
+                citations.push((f.citation.clone(), f.citation.to_string()));
+                &citations[citations.len() - 1].1
+            }
+        };
+        json_string(out, citation)?;
         out.write_all(b",\n      \"rule\": ")?;
         json_string(out, f.rule)?;
         out.write_all(b",\n      \"responsible\": ")?;
@@ -131,7 +138,15 @@ fn write_json(
         out.write_all(b",\n      \"reports\": ")?;
         json_strings(out, &f.reports)?;
         out.write_all(b",\n      \"at\": ")?;
-        json_string(out, &f.at.to_rfc3339())?;
+        match rfc3339_seconds(&f.at) {
+            // Digits, `-`, `T`, `:` and a sign: nothing to escape.
+            Some(text) => {
+                out.write_all(b"\"")?;
+                out.write_all(&text)?;
+                out.write_all(b"\"")?;
+            }
+            None => json_string(out, &f.at.to_rfc3339())?,
+        }
         out.write_all(b",\n      \"position\": ")?;
         match f.position {
             Some(p) => {
@@ -149,13 +164,30 @@ fn write_json(
         json_string(out, &f.reason)?;
         out.write_all(b",\n      \"incident\": ")?;
         json_string(out, &f.incident)?;
-        write!(out, ",\n      \"sources\": {},\n      \"nationalities\": ", f.sources)?;
+        out.write_all(b",\n      \"sources\": ")?;
+        write_count(out, f.sources)?;
+        out.write_all(b",\n      \"nationalities\": ")?;
         json_strings(out, &f.nationalities)?;
         out.write_all(b"\n    }")?;
         count += 1;
     }
     out.write_all(if count == 0 { b"[]\n}\n" } else { b"\n  ]\n}\n" })?;
     Ok(count)
+}
+
+/// A count in decimal, as `{}` writes it.
+fn write_count(out: &mut impl Write, mut n: usize) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&digits[at..])
 }
 
 /// A JSON string: as it is between quotes when nothing in it needs escaping (the
@@ -507,6 +539,22 @@ mod tests {
         for (lon, lat) in [(-0.0, 0.0), (1e-7, -89.999999), (179.99999999999997, 1.0 / 3.0)] {
             findings.push(Finding { position: Some(Position { lon, lat }), ..plain.clone() });
         }
+        // Times written the quick way (whole seconds, four-digit years, offsets in
+        // minutes) and the slow way; counts of every width; citations of every form,
+        // each again after another.
+        for (at, sources, citation) in [
+            ("1953-07-27T22:00:00+09:00", 0, "I.6"),
+            ("0001-01-01T00:00:00-12:45", 9, "Annex.4"),
+            ("9999-12-31T23:59:59+14:00", 10, "I.6"),
+            ("1953-07-27T13:00:00Z", 123_456_789, "II.13(a)"),
+            ("1953-07-27T13:00:00.000000001+00:00", usize::MAX, "XXXIX.4294967295(zz9)"),
+        ] {
+            let at = DateTime::parse_from_rfc3339(at).unwrap();
+            findings.push(Finding { at, sources, citation: citation.parse().unwrap(), ..plain.clone() });
+        }
+        let far = chrono::NaiveDate::from_ymd_opt(12_345, 6, 7).unwrap().and_hms_opt(8, 9, 10).unwrap();
+        let seconds = chrono::FixedOffset::east_opt(-3_599).unwrap();
+        findings.push(Finding { at: far.and_local_timezone(seconds).unwrap(), ..plain.clone() });
         findings.push(Finding {
             responsible: None,
             reports: vec![],

@@ -86,13 +86,13 @@ impl<'b> Findings<'b> {
     ) -> Self {
         // In order of time, citation and id, each as a number (an id is `f-` and its
         // hash in 16 hex digits, so ids compare as hashes do), and then of the keys.
+        let texts: Vec<String> = citations.iter().map(ToString::to_string).collect();
         let mut keyed: Vec<(i64, u32, u32, u64, u32)> = kept
             .iter()
             .enumerate()
             .map(|(k, &f)| {
                 let d = &drafts[f];
-                let citation = &citations[d.provision as usize];
-                let hash = finding_hash(citation, d.rule, &d.at, d.reports());
+                let hash = finding_hash(&texts[d.provision as usize], d.rule, &d.at, d.reports());
                 (d.at.timestamp(), d.at.timestamp_subsec_nanos(), ranks[d.provision as usize], hash, k as u32)
             })
             .collect();
