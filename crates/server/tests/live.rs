@@ -46,7 +46,7 @@ async fn flood(addr: SocketAddr, user: &User, n: usize) -> Vec<u64> {
                         tries += 1;
                         eprintln!("submission {i}: {error}; sent again");
                     }
-                    Err(error) => panic!("submission {i}: {error}, {tries} times"),
+                    Err(error) => panic!("submission {i}: {error}, on each of {} tries", tries + 1),
                 }
             };
             assert_eq!(status, 201, "{receipt}");

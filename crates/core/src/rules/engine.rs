@@ -112,6 +112,9 @@ struct Prepared<'a> {
     instant: Option<DateTime<FixedOffset>>,
     /// The zones the rule names, as a mask of atlas zone indices (0 when none).
     mask: u64,
+    /// For a rule that lists zones (`zones`), each listed zone's own mask, in the
+    /// list's order; `mask` is their union.
+    listed: Vec<u64>,
 }
 
 /// The event kinds (`Event::index`) a rule can apply to: a report of any other kind
@@ -172,6 +175,11 @@ impl<'a> Checker<'a> {
             .iter()
             .enumerate()
             .map(|(index, p)| {
+                let listed: Vec<u64> = match &p.rule {
+                    Rule::GroundForces(r) | Rule::Airspace(r) => r.zones.iter().map(|z| mask_of(z.as_str())).collect(),
+                    Rule::NavalForces(r) => r.zones.iter().map(|z| mask_of(z.as_str())).collect(),
+                    _ => Vec::new(),
+                };
                 let (anchor, mask): (Option<&str>, u64) = match &p.rule {
                     Rule::HostileAct(r) => (Some(r.from.as_str()), r.zone.as_ref().map_or(0, |z| mask_of(z.as_str()))),
                     Rule::ZoneEntry(r) => (None, mask_of(r.zone.as_str())),
@@ -182,11 +190,9 @@ impl<'a> Checker<'a> {
                     Rule::HazardRemoval(r) => (Some(r.remove_by.as_str()), mask_of(r.zone.as_str())),
                     Rule::IslandEvacuation(r) => (Some(r.deadline.as_str()), 0),
                     Rule::GroundForces(r) | Rule::Airspace(r) => {
-                        (Some(r.from.as_str()), r.zones.iter().fold(0, |m, z| m | mask_of(z.as_str())))
+                        (Some(r.from.as_str()), listed.iter().fold(0, |m, z| m | z))
                     }
-                    Rule::NavalForces(r) => {
-                        (Some(r.from.as_str()), r.zones.iter().fold(0, |m, z| m | mask_of(z.as_str())))
-                    }
+                    Rule::NavalForces(r) => (Some(r.from.as_str()), listed.iter().fold(0, |m, z| m | z)),
                     _ => (None, 0),
                 };
                 Prepared {
@@ -195,6 +201,7 @@ impl<'a> Checker<'a> {
                     rule: &p.rule,
                     instant: anchor.and_then(|a| agreement.instant(a)),
                     mask,
+                    listed,
                 }
             })
             .collect();
@@ -457,13 +464,6 @@ impl<'a> Checker<'a> {
             }
             _ => false,
         })
-    }
-
-    /// Whether `spot` is in the zone an agreement names `zone` (a zone's own id, or a
-    /// buffer's, whose halves are both in it).
-    fn zone_is(&self, zone: &str, spot: &Spot) -> bool {
-        let here = self.atlas.zone(spot.zone);
-        here.id == zone || matches!(&here.kind, ZoneKind::BufferHalf { buffer_id, .. } if buffer_id == zone)
     }
 
     /// The side whose territory people leaving `zone` at `spot` enter: the side of the
@@ -840,12 +840,9 @@ impl<'a> Checker<'a> {
                 // In a zone the rule lists: unless carrying out a withdrawal from it that
                 // the agreement orders, before its deadline.
                 let listed = spots.iter().find_map(|s| {
-                    let zone = r
-                        .zones
-                        .iter()
-                        .map(|z| z.as_str())
-                        .find(|z| prepared.mask & (1 << s.zone) != 0 && self.zone_is(z, s))?;
-                    (!self.withdrawing(zone, Category::Military, s.at)).then_some((zone, s))
+                    let (zone, _) =
+                        r.zones.iter().zip(&prepared.listed).find(|&(_, mask)| mask & (1 << s.zone) != 0)?;
+                    (!self.withdrawing(zone.as_str(), Category::Military, s.at)).then_some((zone.as_str(), s))
                 });
                 if let Some((zone, spot)) = listed {
                     out.push(self.at_spot(
