@@ -106,6 +106,8 @@ struct Prepared<'a> {
     /// Position among the prepared provisions (a key for the rule's running totals).
     index: usize,
     citation: &'a Citation,
+    /// The citation as reasons write it (its `Display`), made once.
+    cited: String,
     rule: &'a Rule,
     /// The instant the rule names (its `from`, `deadline` or `remove_by`), if it names one
     /// and the agreement defines it.
@@ -198,6 +200,7 @@ impl<'a> Checker<'a> {
                 Prepared {
                     index,
                     citation: &p.citation,
+                    cited: p.citation.to_string(),
                     rule: &p.rule,
                     instant: anchor.and_then(|a| agreement.instant(a)),
                     mask,
@@ -625,7 +628,7 @@ impl<'a> Checker<'a> {
     fn evaluate(&self, prepared: &Prepared<'a>, report: &Report, spots: &[Spot], out: &mut Vec<Draft>) {
         let start = report.observed_at.start();
         let id = || report.id.clone();
-        let (citation, rule) = (prepared.citation, prepared.rule);
+        let (citation, rule) = (prepared.cited.as_str(), prepared.rule);
         match (rule, &report.event) {
             (Rule::HostileAct(r), Event::HostileAct { side, act, origin, .. }) => {
                 let Some(from) = prepared.instant else { return };
@@ -947,7 +950,7 @@ impl<'a> Checker<'a> {
     ) {
         let start = reports.start(index);
         let id = || Text::from(reports.id(index));
-        let (citation, rule) = (prepared.citation, prepared.rule);
+        let (citation, rule) = (prepared.cited.as_str(), prepared.rule);
         let side = c.side;
         let count = c.count;
         let direction = c.direction;
@@ -1051,7 +1054,7 @@ impl<'a> Checker<'a> {
         what: &str,
         out: &mut Vec<Draft>,
     ) {
-        let citation = prepared.citation;
+        let citation = &prepared.cited;
         let (Some(deadline), mask) = (prepared.instant, prepared.mask) else { return };
         let late = spots.iter().find(|s| s.at > deadline && mask & (1 << s.zone) != 0);
         if let Some(spot) = late {
@@ -1149,7 +1152,7 @@ impl<'a> Checker<'a> {
     fn close_day(&self, reports: &Sorted, state: &mut State, out: &mut Vec<Draft>) {
         let day_reports = std::mem::take(&mut state.day_reports);
         if let Some(provision) = self.man_for_man {
-            let citation = self.prepared[provision].citation;
+            let citation = &self.prepared[provision].cited;
             for (side, indices) in day_reports {
                 let (admitted, departed) = state.rotation_balance.get(&side).copied().unwrap_or_default();
                 if admitted > departed {
@@ -1164,7 +1167,7 @@ impl<'a> Checker<'a> {
         }
         let day_materiel = std::mem::take(&mut state.day_materiel);
         if let Some(provision) = self.piece_for_piece {
-            let citation = self.prepared[provision].citation;
+            let citation = &self.prepared[provision].cited;
             for (key, indices) in day_materiel {
                 let (brought, removed) = state.materiel_balance.get(&key).copied().unwrap_or_default();
                 if brought > removed {
@@ -1221,8 +1224,18 @@ impl<'a> Checker<'a> {
 fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let briefs = &batch.briefs;
     let n = briefs.len();
-    let first = briefs.iter().map(|b| b.secs).min().unwrap_or(0);
-    let span = briefs.iter().map(|b| b.secs).max().unwrap_or(0).saturating_sub(first);
+    // One pass over the briefs: the earliest and latest second, and which bits the keys
+    // below can differ in. The lowest bit two seconds differ in is the lowest set in any
+    // second's difference from one of them, whichever one (here the first read).
+    let base = briefs.first().map_or(0, |b| b.secs);
+    let (mut first, mut last, mut apart, mut fractions) = (i64::MAX, i64::MIN, 0u64, 0u64);
+    for b in briefs {
+        first = first.min(b.secs);
+        last = last.max(b.secs);
+        apart |= b.secs.wrapping_sub(base) as u64;
+        fractions |= u64::from(b.nanos);
+    }
+    let (first, span) = if n == 0 { (0, 0) } else { (first, last.saturating_sub(first)) };
     if span >= 1 << 33 {
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by(|a, b| {
@@ -1233,9 +1246,16 @@ fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     }
     // Nanoseconds take 30 bits (under 2^30), seconds from the earliest the 34 above.
     let key = |b: &super::batch::Brief| ((b.secs - first) as u64) << 30 | u64::from(b.nanos);
-    let set = briefs.iter().fold(0u64, |set, b| set | key(b));
-    let low = if set == 0 { 0 } else { set.trailing_zeros() };
-    let bits = 64 - (set >> low).leading_zeros();
+    // The keys' lowest bit that is not the same in all, and their highest set bit (the
+    // latest second's, or the fractions' when all share one second).
+    let (low, bits) = match (apart.trailing_zeros() + 30).min(fractions.trailing_zeros()) {
+        // All keys are 0: one second, no fractions.
+        64.. => (0, 0),
+        low => {
+            let high = if span > 0 { 64 - (span as u64).leading_zeros() + 30 } else { 64 - fractions.leading_zeros() };
+            (low, high - low)
+        }
+    };
     let index_bits = 64 - (n.max(1) as u64 - 1).leading_zeros();
     // Ties are left in the order read: that is id order if ids never decrease down the
     // batch, and are otherwise sorted by id.
@@ -1492,8 +1512,11 @@ mod tests {
         const INCREASING: u8 = 1;
         const HALVES: u8 = 2;
         // (reports, seconds between times, number of distinct times, fractions, ids)
-        let cases: [(usize, i64, u64, bool, u8); 9] = [
+        let cases: [(usize, i64, u64, bool, u8); 12] = [
             (5000, 977, 4000, false, RANDOM),
+            (5000, 4096, 300, false, RANDOM),
+            (5000, 6, 100, false, INCREASING),
+            (5000, 1 << 20, 3, true, RANDOM),
             (5000, 977, 4000, false, INCREASING),
             (5000, 1, 40, false, INCREASING),
             (5000, 1, 40, false, HALVES),
@@ -1509,9 +1532,11 @@ mod tests {
             let mut halves = [Batch::default(), Batch::default()];
             for i in 0..n {
                 let secs = -1_000_000_000 + (next() % times) as i64 * step;
+                // Quarter seconds in one report of three, unless the seconds are an
+                // even step apart: then the keys' lowest bits are the seconds'.
                 let nanos = match (fractions, i % 3) {
                     (true, 0) => (next() % 1_000_000_000) as u32,
-                    (_, 1) => (next() % 4) as u32 * 250_000_000,
+                    (_, 1) if step % 2 == 1 => (next() % 4) as u32 * 250_000_000,
                     _ => 0,
                 };
                 let id = match (ids, i % 5) {
