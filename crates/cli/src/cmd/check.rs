@@ -266,10 +266,10 @@ fn parse_lines(
     rejected: &mut Vec<Rejected>,
 ) -> usize {
     let (mut start, mut count) = (0, 0);
-    // Most parts are UTF-8 throughout: checked at once, then every line is (a newline is
-    // a character of its own). A part with a bad byte is checked line by line, to name
+    // Most parts are UTF-8 throughout: checked at once (with SIMD instructions where the
+    // processor has them), then every line is (a newline is a character of its own). A part with a bad byte is checked line by line, to name
     // the lines that are not.
-    if let Ok(text) = std::str::from_utf8(part) {
+    if let Ok(text) = simdutf8::basic::from_utf8(part) {
         for end in memchr::memchr_iter(b'\n', part) {
             let line = text.get(start..end).unwrap_or_default();
             parse_text(first_line + count, line, checker, reports, rejected);
