@@ -4,7 +4,7 @@
 finding and citation, filters findings, opens a prisoner's history, presses Verify and
 sees success, and writes a PNG screenshot of each page to docs/screenshots/.
 Usage: browser_test.py BASE_URL CHROMEDRIVER_URL SCREENSHOT_DIR"""
-import base64, json, os, sys, time, urllib.error, urllib.request
+import base64, json, os, re, sys, time, urllib.error, urllib.request
 
 BASE, DRIVER, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
@@ -114,6 +114,13 @@ try:
            "the timeline filtered to suspensions shows the October 1952 recess and nothing else")
     go("/timeline")
     expect("Panmunjom" in text("#main") or "panmunjom" in text("#main"), "the timeline shows the talks at Panmunjom")
+    go("/timeline?from=1952-01-01&to=1952-12-31")
+    count = lambda: int(re.search(r"(\d+) moments\.", text("#main")).group(1))
+    year = count()
+    click("nav.zoom a")
+    wait_until(lambda: "from=1952-04-01" in call("GET", S + "/url"), "the timeline zoomed in")
+    expect("1952-04-01 to 1952-09-30" in text("nav.zoom") and count() <= year,
+           f"zooming in on 1952 shows its middle half: {year} -> {count()} moments")
 
     go("/record")
     click("#verify")

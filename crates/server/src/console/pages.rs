@@ -500,6 +500,14 @@ pub fn timeline(d: &Derived, q: &TimelineQuery) -> String {
         value(&q.to),
     );
     body.push_str(&axis(&shown));
+    // The range shown: the one asked for, or the moments' own.
+    let range = match (from.or(shown.first().map(|m| m.day)), to.or(shown.last().map(|m| m.day))) {
+        (Some(f), Some(t)) if f <= t => Some((f, t)),
+        _ => None,
+    };
+    if let Some((f, t)) = range {
+        body.push_str(&zoom_links(f, t, kind));
+    }
     let _ = write!(body, "<p>{} moments.</p>", shown.len());
     let mut month = String::new();
     for m in &shown {
@@ -528,6 +536,34 @@ pub fn timeline(d: &Derived, q: &TimelineQuery) -> String {
         body.push_str("</ol>");
     }
     page("/timeline", "Timeline", &body)
+}
+
+/// The ranges around `from..=to` (days, both shown), for links that zoom the timeline:
+/// half as long about the same middle, twice as long, and as long a range half of it
+/// earlier and later. A range outside the calendar's dates is left out.
+fn zoomed(from: NaiveDate, to: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let days = (to - from).num_days();
+    let day = |date: NaiveDate, by: i64| date.checked_add_signed(chrono::Duration::days(by));
+    let middle = day(from, days / 2);
+    let (quarter, shift) = (days / 4, ((days + 1) / 2).max(1));
+    let ranges = [
+        ("Zoom in", middle.and_then(|m| day(m, -quarter)), middle.and_then(|m| day(m, days / 2 - quarter))),
+        ("Zoom out", day(from, -(days / 2 + 1)), day(to, days / 2 + 1)),
+        ("Earlier", day(from, -shift), day(to, -shift)),
+        ("Later", day(from, shift), day(to, shift)),
+    ];
+    ranges.into_iter().filter_map(|(label, f, t)| Some((label, f?, t?))).collect()
+}
+
+/// Links to the ranges of [`zoomed`], keeping the kind chosen.
+fn zoom_links(from: NaiveDate, to: NaiveDate, kind: Option<&str>) -> String {
+    let kind = kind.map(|k| format!("&kind={}", url_component(k))).unwrap_or_default();
+    let mut nav = format!("<nav class=\"zoom\" aria-label=\"Zoom the timeline\">{from} to {to}:");
+    for (label, f, t) in zoomed(from, to) {
+        let _ = write!(nav, " <a href=\"/timeline?from={f}&amp;to={t}{}\">{label}</a>", escape(&kind));
+    }
+    nav.push_str("</nav>");
+    nav
 }
 
 fn axis(moments: &[&Moment]) -> String {
@@ -745,4 +781,45 @@ pub fn record(d: &Derived, checkpoints: &Checkpoints, verification: Option<&Veri
 
 pub fn not_found(what: &str) -> String {
     page("", "Not found", &format!("<p>{}</p><p><a href=\"/\">Back to the overview</a></p>", escape(what)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// A year zooms in to its middle half and out to three years; earlier and later move
+    /// it by half a year; a day cannot zoom in further; the calendar's ends drop links.
+    #[test]
+    fn zooming_halves_doubles_and_moves_the_range() {
+        let ranges = |from: &str, to: &str| -> Vec<(String, String, String)> {
+            zoomed(date(from), date(to))
+                .into_iter()
+                .map(|(l, f, t)| (l.to_owned(), f.to_string(), t.to_string()))
+                .collect()
+        };
+        let year = ranges("1953-01-01", "1953-12-31");
+        let expected = [
+            ("Zoom in", "1953-04-02", "1953-10-01"),
+            ("Zoom out", "1952-07-02", "1954-07-02"),
+            ("Earlier", "1952-07-03", "1953-07-02"),
+            ("Later", "1953-07-02", "1954-07-01"),
+        ];
+        let expected: Vec<(String, String, String)> =
+            expected.iter().map(|(l, f, t)| (l.to_string(), f.to_string(), t.to_string())).collect();
+        assert_eq!(year, expected);
+        let day = ranges("1953-07-27", "1953-07-27");
+        assert_eq!(day[0], ("Zoom in".to_owned(), "1953-07-27".to_owned(), "1953-07-27".to_owned()));
+        assert_eq!(day[2].1, "1953-07-26");
+        let edge = zoomed(NaiveDate::MIN, NaiveDate::MIN + chrono::Duration::days(10));
+        assert_eq!(edge.iter().map(|r| r.0).collect::<Vec<_>>(), ["Zoom in", "Later"]);
+        let html = zoom_links(date("1953-01-01"), date("1953-12-31"), Some("a&b"));
+        assert!(
+            html.contains("href=\"/timeline?from=1953-04-02&amp;to=1953-10-01&amp;kind=a%26b\">Zoom in</a>"),
+            "{html}"
+        );
+    }
 }
