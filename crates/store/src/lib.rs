@@ -112,6 +112,24 @@ fn check_follows(rows: &[StoredEntry], size: u64) -> Result<(), StoreError> {
     }
 }
 
+/// Whether `cosignature` may be added to checkpoint `number`, whose co-signatures are
+/// stored as `stored`: one a key. Both backends check this inside the transaction that
+/// would append it.
+fn check_new_cosigner<'b>(
+    number: i64,
+    stored: impl IntoIterator<Item = &'b [u8]>,
+    cosignature: &CoSignature,
+) -> Result<(), StoreError> {
+    for bytes in stored {
+        let stored: CoSignature = armistice_core::journal::canonical::decode(bytes)
+            .map_err(|e| StoreError::other(format!("stored co-signature of checkpoint {number}"), e))?;
+        if stored.key == cosignature.key {
+            return Err(StoreError::Conflict(format!("checkpoint {number} is already co-signed with this key")));
+        }
+    }
+    Ok(())
+}
+
 /// The account columns both backends select, in the order `account_from_row` takes them.
 const ACCOUNT_COLUMNS: &str = "name, role, side, key, created_at, revoked_at";
 

@@ -11,7 +11,9 @@ use postgres::types::FromSql;
 use postgres::{Client, NoTls, Row};
 
 use crate::account::{Account, AccountStore, TokenHash, account_from_row};
-use crate::{ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
+use crate::{
+    ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, check_new_cosigner, to_hash, to_i64, to_u64,
+};
 
 /// Versioned migrations, applied in order under an advisory lock and recorded in
 /// `schema_migrations`.
@@ -224,13 +226,8 @@ impl JournalStore for PostgresStore {
         let rows = tx
             .query("SELECT bytes FROM cosignatures WHERE checkpoint = $1", &[&number_i64])
             .map_err(StoreError::db(context))?;
-        for row in &rows {
-            let stored: CoSignature = canonical::decode(col::<&[u8]>(row, 0)?)
-                .map_err(|e| StoreError::other(format!("stored co-signature of checkpoint {number}"), e))?;
-            if stored.key == cosignature.key {
-                return Err(StoreError::Conflict(format!("checkpoint {number} is already co-signed with this key")));
-            }
-        }
+        let stored: Vec<&[u8]> = rows.iter().map(|row| col(row, 0)).collect::<Result<_, _>>()?;
+        check_new_cosigner(number_i64, stored, cosignature)?;
         tx.execute(
             "INSERT INTO cosignatures (checkpoint, position, bytes)
              VALUES ($1, (SELECT COUNT(*)::INTEGER FROM cosignatures WHERE checkpoint = $1), $2)",

@@ -12,7 +12,9 @@ use armistice_core::journal::{CoSignature, PublicKey, SignedCheckpoint, Time};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::account::{Account, AccountStore, TokenHash, account_from_row};
-use crate::{ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, to_hash, to_i64, to_u64};
+use crate::{
+    ACCOUNT_COLUMNS, JournalStore, StoreError, StoredEntry, check_follows, check_new_cosigner, to_hash, to_i64, to_u64,
+};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -219,20 +221,11 @@ impl JournalStore for SqliteStore {
         }
         // One co-signature a key: checked inside the write transaction, so that two
         // requests of one party at once (on one server or two) cannot both be stored.
-        let mut signed = tx
+        let stored: Vec<Vec<u8>> = tx
             .prepare_cached("SELECT bytes FROM cosignatures WHERE checkpoint = ?1")
+            .and_then(|mut select| select.query_map([number], |row| row.get(0))?.collect())
             .map_err(StoreError::db(context))?;
-        let mut rows = signed.query([number]).map_err(StoreError::db(context))?;
-        while let Some(row) = rows.next().map_err(StoreError::db(context))? {
-            let bytes: Vec<u8> = row.get(0).map_err(StoreError::db(context))?;
-            let stored: CoSignature = canonical::decode(&bytes)
-                .map_err(|e| StoreError::other(format!("stored co-signature of checkpoint {number}"), e))?;
-            if stored.key == cosignature.key {
-                return Err(StoreError::Conflict(format!("checkpoint {number} is already co-signed with this key")));
-            }
-        }
-        drop(rows);
-        drop(signed);
+        check_new_cosigner(number, stored.iter().map(Vec::as_slice), cosignature)?;
         tx.execute(
             "INSERT INTO cosignatures (checkpoint, position, bytes)
              VALUES (?1, (SELECT COUNT(*) FROM cosignatures WHERE checkpoint = ?1), ?2)",

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use armistice_core::geo::Atlas;
-use armistice_core::rules::finding::rfc3339_seconds;
+use armistice_core::rules::finding::with_rfc3339;
 use armistice_core::rules::report::Text;
 use armistice_core::rules::{Batch, Checker, Finding};
 use clap::Args;
@@ -138,15 +138,12 @@ fn write_json(
         out.write_all(b",\n      \"reports\": ")?;
         json_strings(out, &f.reports)?;
         out.write_all(b",\n      \"at\": ")?;
-        match rfc3339_seconds(&f.at) {
-            // Digits, `-`, `T`, `:` and a sign: nothing to escape.
-            Some(text) => {
-                out.write_all(b"\"")?;
-                out.write_all(&text)?;
-                out.write_all(b"\"")?;
-            }
-            None => json_string(out, &f.at.to_rfc3339())?,
-        }
+        // Nothing in the time to escape.
+        with_rfc3339(&f.at, |text| {
+            out.write_all(b"\"")?;
+            out.write_all(text)?;
+            out.write_all(b"\"")
+        })?;
         out.write_all(b",\n      \"position\": ")?;
         match f.position {
             Some(p) => {
@@ -165,7 +162,7 @@ fn write_json(
         out.write_all(b",\n      \"incident\": ")?;
         json_string(out, &f.incident)?;
         out.write_all(b",\n      \"sources\": ")?;
-        write_count(out, f.sources)?;
+        out.write_all(itoa::Buffer::new().format(f.sources).as_bytes())?;
         out.write_all(b",\n      \"nationalities\": ")?;
         json_strings(out, &f.nationalities)?;
         out.write_all(b"\n    }")?;
@@ -173,21 +170,6 @@ fn write_json(
     }
     out.write_all(if count == 0 { b"[]\n}\n" } else { b"\n  ]\n}\n" })?;
     Ok(count)
-}
-
-/// A count in decimal, as `{}` writes it.
-fn write_count(out: &mut impl Write, mut n: usize) -> io::Result<()> {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.write_all(&digits[at..])
 }
 
 /// A JSON string: as it is between quotes when nothing in it needs escaping (the
@@ -265,30 +247,22 @@ fn parse_lines(
     reports: &mut Batch<'_>,
     rejected: &mut Vec<Rejected>,
 ) -> usize {
-    let (mut start, mut count) = (0, 0);
     // Most parts are UTF-8 throughout: checked at once (with SIMD instructions where the
-    // processor has them), then every line is (a newline is a character of its own). A part with a bad byte is checked line by line, to name
-    // the lines that are not.
-    if let Ok(text) = simdutf8::basic::from_utf8(part) {
-        for end in memchr::memchr_iter(b'\n', part) {
-            let line = text.get(start..end).unwrap_or_default();
-            parse_text(first_line + count, line, checker, reports, rejected);
-            count += 1;
-            start = end + 1;
-        }
-        if start < part.len() {
-            parse_text(first_line + count, text.get(start..).unwrap_or_default(), checker, reports, rejected);
-            count += 1;
-        }
-        return count;
-    }
+    // processor has them), then every line is, a newline being a character of its own.
+    // A part with a bad byte is checked line by line, to name the lines that are not.
+    let text = simdutf8::basic::from_utf8(part).ok();
+    let mut read = |line: usize, start: usize, end: usize| match text {
+        Some(text) => parse_text(line, text.get(start..end).unwrap_or_default(), checker, reports, rejected),
+        None => parse_line(line, &part[start..end], checker, reports, rejected),
+    };
+    let (mut start, mut count) = (0, 0);
     for end in memchr::memchr_iter(b'\n', part) {
-        parse_line(first_line + count, &part[start..end], checker, reports, rejected);
+        read(first_line + count, start, end);
         count += 1;
         start = end + 1;
     }
     if start < part.len() {
-        parse_line(first_line + count, &part[start..], checker, reports, rejected);
+        read(first_line + count, start, part.len());
         count += 1;
     }
     count
@@ -470,6 +444,15 @@ mod tests {
         findings: Vec<FindingView<'a>>,
     }
 
+    const SAMPLE: &str = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+
+    /// The built-in agreement and its zones.
+    fn korea() -> (armistice_core::agreement::Agreement, Atlas) {
+        let agreement = load_agreement(None).unwrap();
+        let atlas = Atlas::build(&agreement).unwrap();
+        (agreement, atlas)
+    }
+
     /// What serde_json's pretty printer writes of the document, with the newline after.
     fn by_serde(accepted: usize, rejected: &[Rejected], findings: &[Finding]) -> String {
         let document = Document { accepted, rejected, findings: findings.iter().map(FindingView::from).collect() };
@@ -486,12 +469,10 @@ mod tests {
     /// Every kind of finding the sample reports give, written by hand and by serde_json.
     #[test]
     fn the_sample_is_written_as_serde_json_writes_it() {
-        let agreement = load_agreement(None).unwrap();
-        let atlas = Atlas::build(&agreement).unwrap();
+        let (agreement, atlas) = korea();
         let checker = Checker::new(&agreement, &atlas);
-        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
         let mut batch = Batch::default();
-        for line in sample.lines().filter(|l| !l.trim().is_empty()) {
+        for line in SAMPLE.lines().filter(|l| !l.trim().is_empty()) {
             checker.read_line(&mut batch, line).unwrap();
         }
         let accepted = batch.len();
@@ -579,12 +560,10 @@ mod tests {
     /// its end sends it that way) gives the same reports and rejections for its lines.
     #[test]
     fn a_part_checked_at_once_reads_as_one_checked_line_by_line() {
-        let agreement = load_agreement(None).unwrap();
-        let atlas = Atlas::build(&agreement).unwrap();
+        let (agreement, atlas) = korea();
         let checker = Checker::new(&agreement, &atlas);
-        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
         let mut part = String::new();
-        for (i, line) in sample.lines().enumerate() {
+        for (i, line) in SAMPLE.lines().enumerate() {
             part.push_str(line);
             // Line ends and lines as files have them: CRLF, blank, white space only,
             // a line cut short, a CR alone before the newline.

@@ -61,8 +61,9 @@ pub struct Findings<'b> {
     /// Position in time order -> index in the batch.
     order: Vec<u32>,
     incidents: Incidents,
-    /// The citation of each provision, by index.
-    citations: Vec<Citation>,
+    /// The citation of each provision, by index, with its text (as the checker made it
+    /// for reasons).
+    citations: Vec<(Citation, String)>,
     drafts: Vec<Draft>,
     /// The drafts that stand, in final order, each with its id's hash.
     ranked: Vec<(u32, u64)>,
@@ -79,20 +80,19 @@ impl<'b> Findings<'b> {
         batch: Batch<'b>,
         order: Vec<u32>,
         incidents: Incidents,
-        citations: Vec<Citation>,
+        citations: Vec<(Citation, String)>,
         ranks: &[u32],
         drafts: Vec<Draft>,
         kept: &[usize],
     ) -> Self {
         // In order of time, citation and id, each as a number (an id is `f-` and its
         // hash in 16 hex digits, so ids compare as hashes do), and then of the keys.
-        let texts: Vec<String> = citations.iter().map(ToString::to_string).collect();
         let mut keyed: Vec<(i64, u32, u32, u64, u32)> = kept
             .iter()
             .enumerate()
             .map(|(k, &f)| {
                 let d = &drafts[f];
-                let hash = finding_hash(&texts[d.provision as usize], d.rule, &d.at, d.reports());
+                let hash = finding_hash(&citations[d.provision as usize].1, d.rule, &d.at, d.reports());
                 (d.at.timestamp(), d.at.timestamp_subsec_nanos(), ranks[d.provision as usize], hash, k as u32)
             })
             .collect();
@@ -146,7 +146,7 @@ impl Iterator for Findings<'_> {
         reports.append(&mut d.more);
         Some(Finding {
             id: id_text(hash),
-            citation: self.citations[d.provision as usize].clone(),
+            citation: self.citations[d.provision as usize].0.clone(),
             rule: d.rule,
             responsible: d.responsible.take(),
             reports,

@@ -591,7 +591,7 @@ impl<'a> Checker<'a> {
         } else {
             self.merge_corroborated(&mut all, &incidents, by_keys, |first| sorted.id(first))
         };
-        let citations = self.prepared.iter().map(|p| p.citation.clone()).collect();
+        let citations = self.prepared.iter().map(|p| (p.citation.clone(), p.cited.clone())).collect();
         Findings::new(batch, order, incidents, citations, &self.citation_ranks, all, &kept)
     }
 

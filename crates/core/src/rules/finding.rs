@@ -65,19 +65,26 @@ pub fn finding_hash<'r>(
     let mut hash = Fnv::new();
     hash.part(citation.as_bytes());
     hash.part(rule.as_bytes());
-    match rfc3339_seconds(at) {
-        Some(text) => hash.part(&text),
-        None => hash.part(at.to_rfc3339().as_bytes()),
-    }
+    with_rfc3339(at, |text| hash.part(text));
     for report in reports {
         hash.part(report.as_bytes());
     }
     hash.0
 }
 
+/// `use_text` given the bytes of `at.to_rfc3339()`, made without allocating in the usual
+/// case (whole seconds, a year of four digits, an offset of whole minutes). The text is
+/// ASCII digits, `-`, `+`, `T`, `:` and `.`: nothing a JSON string must escape.
+pub fn with_rfc3339<R>(at: &DateTime<FixedOffset>, use_text: impl FnOnce(&[u8]) -> R) -> R {
+    match rfc3339_seconds(at) {
+        Some(text) => use_text(&text),
+        None => use_text(at.to_rfc3339().as_bytes()),
+    }
+}
+
 /// `at.to_rfc3339()` for the usual case (whole seconds, a year of four digits, an offset
 /// of whole minutes), written without allocating; `None` for any other.
-pub fn rfc3339_seconds(at: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
+fn rfc3339_seconds(at: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
     let local = at.naive_local();
     let offset = at.offset().local_minus_utc();
     let year = local.year();
