@@ -92,24 +92,37 @@ pub(crate) enum Kept<'b> {
     Tally(Counted<'b>),
 }
 
-/// What the engine keeps of every report.
+/// What the engine keeps of every report: 40 bytes, for there is one for every report.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Brief {
-    /// Observed (start): seconds since 1970, nanoseconds, the offset written (seconds east).
+    /// Observed (start): seconds since 1970 and nanoseconds.
     pub secs: i64,
-    pub nanos: u32,
-    pub offset: i32,
     /// Its position, or its track's first fix.
     pub lon: f64,
     pub lat: f64,
-    /// `Event::index`, or `u8::MAX` when the report has no place.
-    pub kind: u8,
-    /// The reporting party and team, interned.
-    pub source: u32,
-    /// The observers' nationalities (a sorted set), interned; 0 is none.
-    pub nationalities: u32,
+    pub nanos: u32,
+    /// The offset written (seconds east, under 2^23 either way) in the low 24 bits, and
+    /// `Event::index`, or `u8::MAX` when the report has no place, in the high 8.
+    offset_kind: u32,
+    /// The reporting party and team and the observers' nationalities: a number of the
+    /// batch's `reporters` list.
+    reporter: u32,
     /// Index of the whole report, or of its tally with `TALLY` set, or `NONE`.
     pub whole: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Brief>() == 40);
+
+impl Brief {
+    /// `Event::index`, or `u8::MAX` when the report has no place.
+    pub fn kind(&self) -> u8 {
+        (self.offset_kind >> 24) as u8
+    }
+
+    /// The offset written, seconds east of UTC.
+    pub fn offset(&self) -> i32 {
+        ((self.offset_kind << 8) as i32) >> 8
+    }
 }
 
 /// Reports read for checking. Built by [`super::Checker::read_line`] (or from whole
@@ -117,9 +130,9 @@ pub(crate) struct Brief {
 #[derive(Debug, Default, Clone)]
 pub struct Batch<'r> {
     pub(crate) briefs: Vec<Brief>,
-    /// Every report's id, one after another; `id_ends[i]` is where report i's ends.
+    /// Every report's id, one after another; `id_ends.get(i)` is where report i's ends.
     ids: String,
-    id_ends: Vec<usize>,
+    id_ends: Ends,
     /// Whole reports: owned when read from lines, borrowed when the caller has them.
     wholes: Vec<Cow<'r, Report>>,
     /// Tallies of the reports whose other rules were evaluated as they were read.
@@ -133,15 +146,18 @@ pub struct Batch<'r> {
     sources: Interner,
     /// Sets of nationalities, each as its names, sorted, written by [`encode`].
     nationalities: Interner,
+    /// Each reporter (a source and a set of nationalities) a brief names, by number.
+    reporters: Vec<(u32, u32)>,
+    reporter_numbers: HashMap<(u32, u32), u32, foldhash::fast::FixedState>,
     /// Room to write a key in.
     key: String,
     /// Whether some report's id is less than the one before it.
     ids_fall: bool,
     /// Whether some report's id is the one before it (noted while none falls).
     ids_repeat: bool,
-    /// A `reported_by` object as written in a line -> its source and set of
-    /// nationalities: one lookup for a reporter seen before.
-    reporters: HashMap<Box<str>, (u32, u32), foldhash::fast::FixedState>,
+    /// A `reported_by` object as written in a line -> its number in `reporters`: one
+    /// lookup for a reporter seen before.
+    reporter_texts: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
 }
 
 /// Who made a report, as [`Batch::push`] takes it.
@@ -153,6 +169,41 @@ pub(crate) struct Reporter<'x> {
     pub team: Option<&'x str>,
     /// The observers' nationalities (any order, repeats allowed).
     pub nationalities: &'x [&'x str],
+}
+
+/// Where each report's id ends among the batch's ids, in 4 bytes a report: the low
+/// `BITS` bits of each end, and the bits above them wherever those change (never, for
+/// fewer than 4 GiB of ids).
+#[derive(Debug, Default, Clone)]
+struct Ends<const BITS: u32 = 32> {
+    lows: Vec<u32>,
+    /// (report, the high bits of its end and of those after it, up to the next entry).
+    highs: Vec<(usize, u64)>,
+}
+
+impl<const BITS: u32> Ends<BITS> {
+    const MASK: u64 = (1 << BITS) - 1;
+
+    /// Add the next report's end (no less than the one before).
+    fn push(&mut self, end: usize) {
+        let high = end as u64 >> BITS;
+        if high != self.highs.last().map_or(0, |h| h.1) {
+            self.highs.push((self.lows.len(), high));
+        }
+        self.lows.push((end as u64 & Self::MASK) as u32);
+    }
+
+    /// Report `i`'s end.
+    #[inline]
+    fn get(&self, i: usize) -> usize {
+        let low = u64::from(self.lows[i]);
+        if self.highs.is_empty() {
+            return low as usize;
+        }
+        let at = self.highs.partition_point(|&(j, _)| j <= i);
+        let high = at.checked_sub(1).map_or(0, |h| self.highs[h].1);
+        (high << BITS | low) as usize
+    }
 }
 
 /// Strings, each kept once and named by a number.
@@ -208,7 +259,7 @@ impl<'r> Batch<'r> {
         Self {
             briefs: Vec::with_capacity(reports),
             ids: String::with_capacity(id_bytes),
-            id_ends: Vec::with_capacity(reports),
+            id_ends: Ends { lows: Vec::with_capacity(reports), highs: Vec::new() },
             pending: Vec::with_capacity(reports / 4),
             pending_keys: Vec::with_capacity(reports / 4),
             tallies: Vec::with_capacity(reports / 4),
@@ -277,9 +328,8 @@ impl<'r> Batch<'r> {
         reporter: Reporter<'_>,
         tally: Option<Counted<'_>>,
     ) {
-        if let (false, Some(&end)) = (self.ids_fall, self.id_ends.last()) {
-            let start = self.id_ends.len().checked_sub(2).map_or(0, |i| self.id_ends[i]);
-            match compare(id.as_bytes(), self.ids.as_bytes().get(start..end).unwrap_or_default()) {
+        if let (false, Some(last)) = (self.ids_fall, self.len().checked_sub(1)) {
+            match compare(id.as_bytes(), self.id(last).as_bytes()) {
                 Ordering::Less => self.ids_fall = true,
                 Ordering::Equal => self.ids_repeat = true,
                 Ordering::Greater => {}
@@ -287,16 +337,16 @@ impl<'r> Batch<'r> {
         }
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
-        let (source, nationalities) = match reporter.text {
-            Some(text) => match self.reporters.get(text) {
-                Some(&numbers) => numbers,
+        let reporter = match reporter.text {
+            Some(text) => match self.reporter_texts.get(text) {
+                Some(&number) => number,
                 None => {
-                    let numbers = self.reporter_numbers(&reporter);
-                    self.reporters.insert(text.into(), numbers);
-                    numbers
+                    let number = self.reporter_number(&reporter);
+                    self.reporter_texts.insert(text.into(), number);
+                    number
                 }
             },
-            None => self.reporter_numbers(&reporter),
+            None => self.reporter_number(&reporter),
         };
         let (lon, lat) = place.unwrap_or_default();
         let whole = match tally {
@@ -309,21 +359,29 @@ impl<'r> Batch<'r> {
             }
             None => NONE,
         };
-        self.briefs.push(Brief {
-            secs: start.secs,
-            nanos,
-            offset: start.offset,
-            lon,
-            lat,
-            kind: if place.is_some() { kind as u8 } else { u8::MAX },
-            source,
-            nationalities,
-            whole,
-        });
+        let kind = if place.is_some() { kind as u8 } else { u8::MAX };
+        let offset_kind = (start.offset as u32 & 0xff_ffff) | u32::from(kind) << 24;
+        self.briefs.push(Brief { secs: start.secs, lon, lat, nanos, offset_kind, reporter, whole });
+    }
+
+    /// The number of a reporter: of its source and set of nationalities.
+    fn reporter_number(&mut self, reporter: &Reporter<'_>) -> u32 {
+        let pair = self.source_and_set(reporter);
+        self.pair_number(pair)
+    }
+
+    /// The number of a source and set of nationalities in `reporters`.
+    fn pair_number(&mut self, pair: (u32, u32)) -> u32 {
+        let next = self.reporters.len() as u32;
+        let number = *self.reporter_numbers.entry(pair).or_insert(next);
+        if number == next {
+            self.reporters.push(pair);
+        }
+        number
     }
 
     /// A reporter's source (party and team) and set of nationalities, as numbers.
-    fn reporter_numbers(&mut self, reporter: &Reporter<'_>) -> (u32, u32) {
+    fn source_and_set(&mut self, reporter: &Reporter<'_>) -> (u32, u32) {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         encode(&mut key, reporter.party);
@@ -351,6 +409,11 @@ impl<'r> Batch<'r> {
     pub fn append(&mut self, other: Batch<'r>) {
         let sources: Vec<u32> = other.sources.names.iter().map(|n| self.sources.number(n)).collect();
         let nationalities: Vec<u32> = other.nationalities.names.iter().map(|n| self.nationalities.number(n)).collect();
+        let reporters: Vec<u32> = other
+            .reporters
+            .iter()
+            .map(|&(source, set)| self.pair_number((sources[source as usize], nationalities[set as usize])))
+            .collect();
         let joint = match (self.is_empty(), other.is_empty()) {
             (false, false) => compare(other.id(0).as_bytes(), self.id(self.len() - 1).as_bytes()),
             _ => Ordering::Greater,
@@ -360,7 +423,9 @@ impl<'r> Batch<'r> {
         let (id_base, whole_base, tally_base) = (self.ids.len(), self.wholes.len() as u32, self.tallies.len() as u32);
         let names: Vec<u32> = other.names.names.iter().map(|n| self.names.number(n)).collect();
         self.ids.push_str(&other.ids);
-        self.id_ends.extend(other.id_ends.iter().map(|e| e + id_base));
+        for i in 0..other.len() {
+            self.id_ends.push(other.id_ends.get(i) + id_base);
+        }
         let report_base = self.briefs.len() as u64;
         self.wholes.extend(other.wholes);
         self.tallies
@@ -368,8 +433,7 @@ impl<'r> Batch<'r> {
         self.pending.extend(other.pending);
         self.pending_keys.extend(other.pending_keys.iter().map(|key| key + (report_base << 32)));
         self.briefs.extend(other.briefs.into_iter().map(|b| Brief {
-            source: sources[b.source as usize],
-            nationalities: nationalities[b.nationalities as usize],
+            reporter: reporters[b.reporter as usize],
             whole: match b.whole {
                 NONE => NONE,
                 tally if tally & TALLY != 0 => tally + tally_base,
@@ -381,8 +445,8 @@ impl<'r> Batch<'r> {
 
     /// Report `i`'s id.
     pub(crate) fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
-        self.ids.get(start..self.id_ends[i]).unwrap_or_default()
+        let start = if i == 0 { 0 } else { self.id_ends.get(i - 1) };
+        self.ids.get(start..self.id_ends.get(i)).unwrap_or_default()
     }
 
     /// Whether no report's id is less than the one before it.
@@ -439,7 +503,7 @@ impl<'r> Batch<'r> {
     /// When report `i`'s event was observed (its earliest moment), with its offset.
     pub(crate) fn start(&self, i: usize) -> DateTime<FixedOffset> {
         let b = &self.briefs[i];
-        Time { secs: b.secs, offset: b.offset }.with_nanos(b.nanos)
+        Time { secs: b.secs, offset: b.offset() }.with_nanos(b.nanos)
     }
 
     /// The nationalities of a set named by [`Sorted::nationality_set`].
@@ -514,13 +578,13 @@ impl Sorted<'_> {
 
     /// Report `i`'s source (its party and team), as a number: equal for equal sources.
     pub fn source(&self, i: usize) -> u32 {
-        self.batch.briefs[self.order[i] as usize].source
+        self.batch.reporters[self.batch.briefs[self.order[i] as usize].reporter as usize].0
     }
 
     /// The set of report `i`'s observers' nationalities, as a number: equal for equal
     /// sets (its names by [`Batch::set_names`]).
     pub fn nationality_set(&self, i: usize) -> u32 {
-        self.batch.briefs[self.order[i] as usize].nationalities
+        self.batch.reporters[self.batch.briefs[self.order[i] as usize].reporter as usize].1
     }
 
     pub fn len(&self) -> usize {
@@ -543,6 +607,34 @@ mod tests {
         let [mut first, second] = parts;
         first.append(second);
         first
+    }
+
+    /// Ends kept in their low 4 bits (and their high ones where those change) read back
+    /// as given: ends that stay in one span of 16, cross it, leap several, or repeat.
+    #[test]
+    fn ends_read_back_as_pushed() {
+        let mut next = crate::rules::xorshift(0x9e37_79b9_7f4a_7c15_u64);
+        for _ in 0..200 {
+            let mut ends: Ends<4> = Ends::default();
+            let mut given = Vec::new();
+            let mut end = 0usize;
+            for _ in 0..(next() % 40) {
+                end += match next() % 4 {
+                    0 => 0,
+                    1 => (next() % 3) as usize,
+                    2 => (next() % 20) as usize,
+                    _ => (next() % 100) as usize,
+                };
+                ends.push(end);
+                given.push(end);
+            }
+            let read: Vec<usize> = (0..given.len()).map(|i| ends.get(i)).collect();
+            assert_eq!(read, given);
+        }
+        // Under 4 GiB of ids, no high bits are kept.
+        let mut ends: Ends = Ends::default();
+        ends.push(usize::try_from(u32::MAX).unwrap_or(usize::MAX));
+        assert!(ends.highs.is_empty());
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct Sighting {
 
 impl Sighting {
     pub(crate) fn of(brief: &Brief) -> Self {
-        Self { t: brief.secs, lon: brief.lon, lat: brief.lat, kind: brief.kind }
+        Self { t: brief.secs, lon: brief.lon, lat: brief.lat, kind: brief.kind() }
     }
 
     fn placed(&self) -> bool {
