@@ -460,14 +460,16 @@ impl<'r> Batch<'r> {
         !self.ids_fall && !self.ids_repeat
     }
 
-    /// Whether a brief's report is kept whole.
-    pub(crate) fn is_whole(brief: &Brief) -> bool {
-        brief.whole != NONE
+    /// What is kept of a brief's report for evaluation in time order, as a number for
+    /// [`Batch::kept`]: `None` when nothing is.
+    pub(crate) fn keeps(brief: &Brief) -> Option<u32> {
+        (brief.whole != NONE).then_some(brief.whole)
     }
 
-    /// What is kept of a brief's report for evaluation in time order, if anything.
-    pub(crate) fn kept(&self, brief: &Brief) -> Option<Kept<'_>> {
-        match brief.whole {
+    /// What is kept of a report for evaluation in time order, by the number
+    /// [`Batch::keeps`] gave.
+    pub(crate) fn kept(&self, kept: u32) -> Option<Kept<'_>> {
+        match kept {
             NONE => None,
             tally if tally & TALLY != 0 => {
                 let t = self.tallies.get((tally & !TALLY) as usize)?;
@@ -490,13 +492,20 @@ impl<'r> Batch<'r> {
         }
     }
 
-    /// Ask for what [`Batch::kept`] reads of a brief's report (a tally; whole reports
-    /// are few), to have it at hand when it comes to be read.
-    pub(crate) fn prefetch_kept(&self, brief: &Brief) {
-        if brief.whole != NONE && brief.whole & TALLY != 0 {
-            if let Some(tally) = self.tallies.get((brief.whole & !TALLY) as usize) {
+    /// Ask for what [`Batch::kept`] reads (a tally; whole reports are few), to have it at
+    /// hand when it comes to be read.
+    pub(crate) fn prefetch_kept(&self, kept: u32) {
+        if kept != NONE && kept & TALLY != 0 {
+            if let Some(tally) = self.tallies.get((kept & !TALLY) as usize) {
                 prefetch(tally);
             }
+        }
+    }
+
+    /// Ask for report `i`'s brief, to have it at hand.
+    pub(crate) fn prefetch_brief(&self, i: usize) {
+        if let Some(brief) = self.briefs.get(i) {
+            prefetch(brief);
         }
     }
 

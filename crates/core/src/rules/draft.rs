@@ -91,6 +91,10 @@ impl<'b> Findings<'b> {
             .iter()
             .enumerate()
             .map(|(k, &f)| {
+                // The drafts are read scattered in memory: ask for each ahead.
+                if let Some(&ahead) = kept.get(k + 8) {
+                    prefetch(&drafts[ahead]);
+                }
                 let d = &drafts[f];
                 let hash = finding_hash(&citations[d.provision as usize].1, d.rule, &d.at, d.reports());
                 (d.at.timestamp(), d.at.timestamp_subsec_nanos(), ranks[d.provision as usize], hash, k as u32)
@@ -99,6 +103,30 @@ impl<'b> Findings<'b> {
         keyed.sort_unstable();
         let ranked = keyed.iter().map(|&(.., hash, k)| (kept[k as usize] as u32, hash)).collect();
         Self { batch, order, incidents, citations, drafts, ranked, next: 0, summaries: HashMap::default() }
+    }
+
+    /// Ask for what the next findings will read, scattered in memory (drafts evaluated as
+    /// read lie in reading order; incidents and briefs in time order): each one's draft
+    /// well ahead, its incident's entry once the draft is at hand, and so on down.
+    fn prefetch_ahead(&self) {
+        let ahead = |n: usize| self.ranked.get(self.next + n).map(|&(f, _)| &self.drafts[f as usize]);
+        if let Some(draft) = ahead(16) {
+            prefetch(draft);
+        }
+        if let Some(draft) = ahead(8) {
+            self.incidents.prefetch_first(draft.incident_of as usize);
+        }
+        if let Some(first) = ahead(4).and_then(|d| self.incidents.first(d.incident_of as usize)) {
+            self.incidents.prefetch_reports(first);
+            if let Some(i) = self.order.get(first) {
+                prefetch(i);
+            }
+        }
+        if let Some(&i) =
+            ahead(2).and_then(|d| self.incidents.first(d.incident_of as usize)).and_then(|f| self.order.get(f))
+        {
+            self.batch.prefetch_brief(i as usize);
+        }
     }
 
     /// The incident's name, sources and nationalities for draft `f`, of the incident of
@@ -130,11 +158,7 @@ impl Iterator for Findings<'_> {
     fn next(&mut self) -> Option<Finding> {
         let (f, hash) = *self.ranked.get(self.next)?;
         self.next += 1;
-        // The drafts are taken scattered (those evaluated as read lie in reading order):
-        // ask for the next ones ahead.
-        if let Some(&(ahead, _)) = self.ranked.get(self.next + 8) {
-            prefetch(&self.drafts[ahead as usize]);
-        }
+        self.prefetch_ahead();
         let incident_of = self.drafts[f as usize].incident_of;
         let (incident, sources, nationalities) = match incident_of {
             NO_INCIDENT => Default::default(),

@@ -517,8 +517,9 @@ impl<'a> Checker<'a> {
                 prefetch(&batch.briefs[ahead as usize]);
             }
             let brief = &batch.briefs[sorted.order[i] as usize];
-            if Batch::is_whole(brief) {
-                wholes.push((i, brief));
+            // What is kept is taken now, while the brief is at hand.
+            if let Some(kept) = Batch::keeps(brief) {
+                wholes.push((i as u32, kept));
             }
             Sighting::of(brief)
         });
@@ -528,12 +529,13 @@ impl<'a> Checker<'a> {
         let mut keys: Vec<u64> = Vec::new();
         let mut state = State::default();
         let mut spots = Vec::new();
-        for (k, &(i, brief)) in wholes.iter().enumerate() {
+        for (k, &(i, kept)) in wholes.iter().enumerate() {
             // Tallies too are read in time order, scattered in memory.
             if let Some(&(_, ahead)) = wholes.get(k + 8) {
                 batch.prefetch_kept(ahead);
             }
-            let Some(kept) = batch.kept(brief) else { continue };
+            let Some(kept) = batch.kept(kept) else { continue };
+            let i = i as usize;
             let report = match &kept {
                 Kept::Report(report) => Some(*report),
                 Kept::Tally(_) => None,
@@ -573,23 +575,12 @@ impl<'a> Checker<'a> {
         let read_first = all.len();
         all.extend(out);
         let order_of_keys = merge_keys(&keys, read_first, &pending_places(&sorted, &pending_keys));
-        // Each finding is of its report's incident (a day's balance already has the
-        // incident of the day's last report; one judged after the last report, none).
-        for &(key, f) in &order_of_keys {
-            let (draft, index) = (&mut all[f as usize], key >> 32);
-            if draft.incident_of == NO_INCIDENT && index < sorted.len() as u64 {
-                // The report whose evaluation made the finding: the one it names first.
-                draft.incident_of = index as u32;
-                draft.own_incident = true;
-            }
-        }
-        let by_keys = order_of_keys.iter().map(|&(_, f)| f as usize);
         // An incident is named by its first report's id: when no two reports share an id,
         // the first report's place names it as well, and is had without reading the id.
         let kept = if batch.ids_unique() {
-            self.merge_corroborated(&mut all, &incidents, by_keys, |first| first as u32)
+            self.merge_corroborated(&mut all, &incidents, &order_of_keys, sorted.len(), |first| first as u32)
         } else {
-            self.merge_corroborated(&mut all, &incidents, by_keys, |first| sorted.id(first))
+            self.merge_corroborated(&mut all, &incidents, &order_of_keys, sorted.len(), |first| sorted.id(first))
         };
         let citations = self.prepared.iter().map(|p| (p.citation.clone(), p.cited.clone())).collect();
         Findings::new(batch, order, incidents, citations, &self.citation_ranks, all, &kept)
@@ -1076,14 +1067,16 @@ impl<'a> Checker<'a> {
 
     /// Reports of one incident that show the same provision broken are one finding with
     /// all their reports: the earliest report's time, place and reason stand for it.
-    /// `order` is the findings' order (indices into `drafts`), `name` gives what names
-    /// the incident whose first report is at a place in time order; returns the indices
-    /// of the findings that stand, each now with the reports of those merged into it.
+    /// `order` is the findings' keys (see `finding_key`) in order, each with its index in
+    /// `drafts`; `name` gives what names the incident whose first report is at a place in
+    /// time order, of `reports`. Returns the indices of the findings that stand, each now
+    /// with the reports of those merged into it.
     fn merge_corroborated<N: Hash + Eq>(
         &self,
         drafts: &mut [Draft],
         incidents: &Incidents,
-        order: impl Iterator<Item = usize>,
+        order: &[(u64, u32)],
+        reports: usize,
         name: impl Fn(usize) -> N,
     ) -> Vec<usize> {
         let mut kept = Vec::with_capacity(drafts.len());
@@ -1094,7 +1087,29 @@ impl<'a> Checker<'a> {
             // iterated: a hash map cannot change the result.
             let mut by_key: HashMap<(u32, &'static str, N), usize, BuildHasherDefault<BytesHasher>> =
                 HashMap::with_capacity_and_hasher(drafts.len(), BuildHasherDefault::default());
-            for f in order {
+            for (k, &(key, f)) in order.iter().enumerate() {
+                // The drafts are taken scattered in memory: ask for each ahead, and for
+                // its incident's entry once the draft is at hand.
+                if let Some(&(_, ahead)) = order.get(k + 16) {
+                    prefetch(&drafts[ahead as usize]);
+                }
+                if let Some(&(key, ahead)) = order.get(k + 8) {
+                    let index = match drafts[ahead as usize].incident_of {
+                        NO_INCIDENT => key >> 32,
+                        index => u64::from(index),
+                    };
+                    incidents.prefetch_first(index as usize);
+                }
+                let (f, index) = (f as usize, key >> 32);
+                let draft = &mut drafts[f];
+                // Each finding is of its report's incident (a day's balance already has
+                // the incident of the day's last report; one judged after the last
+                // report, none).
+                if draft.incident_of == NO_INCIDENT && index < reports as u64 {
+                    // The report whose evaluation made the finding: the one it names first.
+                    draft.incident_of = index as u32;
+                    draft.own_incident = true;
+                }
                 let draft = &drafts[f];
                 let first = match draft.incident_of {
                     NO_INCIDENT => None,

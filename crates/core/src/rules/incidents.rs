@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::hash::Hasher;
 
 use super::batch::{Brief, Sorted};
+use crate::hint::prefetch;
 
 /// Reports this close in time (seconds) and space (metres), of the same kind, are
 /// taken to be of one incident.
@@ -201,6 +202,21 @@ impl Incidents {
     /// The first report of report `index`'s incident.
     pub fn first(&self, index: usize) -> Option<usize> {
         self.root.get(index).map(|&r| r as usize)
+    }
+
+    /// Ask for what [`Incidents::first`] reads for `index`, to have it at hand.
+    pub(crate) fn prefetch_first(&self, index: usize) {
+        if let Some(root) = self.root.get(index) {
+            prefetch(root);
+        }
+    }
+
+    /// Ask for where [`Incidents::alone`] finds the reports of the incident whose first
+    /// report is `first`.
+    pub(crate) fn prefetch_reports(&self, first: usize) {
+        if let Some(start) = self.starts.get(first) {
+            prefetch(start);
+        }
     }
 
     /// The reports of the incident whose first report is `first`.
