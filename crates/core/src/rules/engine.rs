@@ -531,8 +531,10 @@ impl<'a> Checker<'a> {
         let mut spots = Vec::new();
         for (k, &(i, kept)) in wholes.iter().enumerate() {
             // Tallies too are read in time order, scattered in memory.
-            if let Some(&(_, ahead)) = wholes.get(k + 8) {
+            if let Some(&(at, ahead)) = wholes.get(k + 8) {
                 batch.prefetch_kept(ahead);
+                // The rules that keep running totals read its time from its brief.
+                batch.prefetch_brief(sorted.order[at as usize] as usize);
             }
             let Some(kept) = batch.kept(kept) else { continue };
             let i = i as usize;

@@ -294,9 +294,14 @@ fn near(a: &Sighting, b: &Sighting) -> bool {
         return false;
     }
     let dt = (a.t - b.t).abs();
+    let dy = (a.lat - b.lat) * 110_574.0;
+    // Farther apart north to south alone (with room for rounding) is not near, whatever
+    // the test below would make of east to west: told without the cosine.
+    if dy.abs() > INCIDENT_METRES * 1.000_001 {
+        return false;
+    }
     let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
     let dx = (a.lon - b.lon) * 111_320.0 * mean_lat.cos();
-    let dy = (a.lat - b.lat) * 110_574.0;
     dt <= INCIDENT_SECONDS && (dx * dx + dy * dy).sqrt() <= INCIDENT_METRES
 }
 
@@ -311,6 +316,49 @@ mod tests {
             r#"{{"id":"{id}","reported_by":{{"party":"unc"}},"observed_at":"1953-08-01T{time}:00+09:00","received_at":"1953-08-02T00:00:00+09:00","position":[{lon},38.0],"kind":"personnel","side":"unc","count":3,"category":"military"}}"#
         );
         Report::parse(&line).unwrap()
+    }
+
+    /// `near` as the definition gives it: the distance on the ground, the cosine always
+    /// taken.
+    fn near_by_definition(a: &Sighting, b: &Sighting) -> bool {
+        let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
+        let dx = (a.lon - b.lon) * 111_320.0 * mean_lat.cos();
+        let dy = (a.lat - b.lat) * 110_574.0;
+        (a.t - b.t).abs() <= INCIDENT_SECONDS && (dx * dx + dy * dy).sqrt() <= INCIDENT_METRES
+    }
+
+    /// Pairs at every bearing and at distances around 2 km, some a rounding step either
+    /// side of it north to south: `near` (which rules some out on latitude alone) says
+    /// what the definition says.
+    #[test]
+    fn near_is_the_definition() {
+        let mut next = crate::rules::xorshift(0x2545_f491_4f6c_dd1d_u64);
+        let mut random = move || next();
+        let mut unit = || (random() >> 11) as f64 / (1u64 << 53) as f64;
+        let (mut near_ones, mut far_ones) = (0, 0);
+        for k in 0..200_000 {
+            let lat = -80.0 + 160.0 * unit();
+            let a = Sighting { t: 0, lon: -179.0 + 358.0 * unit(), lat, kind: 0 };
+            let metres = 1990.0 + 20.0 * unit();
+            let bearing = unit() * std::f64::consts::TAU;
+            let mut b = Sighting {
+                t: (unit() * 3600.0) as i64,
+                lon: a.lon + metres * bearing.sin() / (111_320.0 * lat.to_radians().cos()),
+                lat: a.lat + metres * bearing.cos() / 110_574.0,
+                kind: 0,
+            };
+            if k % 4 == 0 {
+                // Due north or south, within a few rounding steps of 2 km.
+                b.lon = a.lon;
+                let step = (unit() * 9.0).floor() - 4.0;
+                b.lat = a.lat
+                    + (INCIDENT_METRES / 110_574.0) * (1.0 + step * f64::EPSILON) * if k % 8 == 0 { 1.0 } else { -1.0 };
+            }
+            let want = near_by_definition(&a, &b);
+            assert_eq!(near(&a, &b), want, "{a:?} {b:?}");
+            if want { near_ones += 1 } else { far_ones += 1 }
+        }
+        assert!(near_ones > 10_000 && far_ones > 10_000, "{near_ones} near, {far_ones} far");
     }
 
     #[test]
