@@ -10,7 +10,8 @@ mod source;
 use clap::Parser;
 
 /// mimalloc, not the system allocator: `check` makes millions of small allocations
-/// reading reports (see ARCHITECTURE.md and BENCHMARKS.md).
+/// reading reports (see ARCHITECTURE.md and BENCHMARKS.md). Built not to ask for
+/// transparent huge pages (`no_thp` in Cargo.toml).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
