@@ -360,6 +360,8 @@ impl<'r> Batch<'r> {
             None => NONE,
         };
         let kind = if place.is_some() { kind as u8 } else { u8::MAX };
+        // Offsets are read up to 23:59 either way (and chrono's are under a day).
+        debug_assert!(start.offset.unsigned_abs() < 1 << 23, "offset {}", start.offset);
         let offset_kind = (start.offset as u32 & 0xff_ffff) | u32::from(kind) << 24;
         self.briefs.push(Brief { secs: start.secs, lon, lat, nanos, offset_kind, reporter, whole });
     }
