@@ -23,9 +23,8 @@ pub(crate) const NO_INCIDENT: u32 = u32::MAX;
 /// A finding being made.
 #[derive(Debug, Clone)]
 pub(crate) struct Draft {
-    /// Index of its provision among the checker's.
+    /// Index of its provision among the checker's (which names its rule too).
     pub provision: u32,
-    pub rule: &'static str,
     pub responsible: Option<Text>,
     /// Its first report's id; any others (a day's reports, or those merged in from
     /// reports of one incident) follow in `more`.
@@ -62,8 +61,8 @@ pub struct Findings<'b> {
     order: Vec<u32>,
     incidents: Incidents,
     /// The citation of each provision, by index, with its text (as the checker made it
-    /// for reasons).
-    citations: Vec<(Citation, String)>,
+    /// for reasons) and its rule's kind.
+    citations: Vec<(Citation, String, &'static str)>,
     drafts: Vec<Draft>,
     /// The drafts that stand, in final order, each with its id's hash.
     ranked: Vec<(u32, u64)>,
@@ -74,13 +73,13 @@ pub struct Findings<'b> {
 
 impl<'b> Findings<'b> {
     /// `drafts` with `kept`, the indices of those that stand (in the order of their
-    /// keys); `citations` by provision, and `ranks`, each provision's citation's place
-    /// among the citations in order.
+    /// keys); `citations` by provision (each with its text and rule's kind), and `ranks`,
+    /// each provision's citation's place among the citations in order.
     pub(crate) fn new(
         batch: Batch<'b>,
         order: Vec<u32>,
         incidents: Incidents,
-        citations: Vec<(Citation, String)>,
+        citations: Vec<(Citation, String, &'static str)>,
         ranks: &[u32],
         drafts: Vec<Draft>,
         kept: &[usize],
@@ -96,7 +95,8 @@ impl<'b> Findings<'b> {
                     prefetch(&drafts[ahead]);
                 }
                 let d = &drafts[f];
-                let hash = finding_hash(&citations[d.provision as usize].1, d.rule, &d.at, d.reports());
+                let (_, cited, rule) = &citations[d.provision as usize];
+                let hash = finding_hash(cited, rule, &d.at, d.reports());
                 (d.at.timestamp(), d.at.timestamp_subsec_nanos(), ranks[d.provision as usize], hash, k as u32)
             })
             .collect();
@@ -171,7 +171,7 @@ impl Iterator for Findings<'_> {
         Some(Finding {
             id: id_text(hash),
             citation: self.citations[d.provision as usize].0.clone(),
-            rule: d.rule,
+            rule: self.citations[d.provision as usize].2,
             responsible: d.responsible.take(),
             reports,
             at: d.at,

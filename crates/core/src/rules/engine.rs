@@ -384,7 +384,6 @@ impl<'a> Checker<'a> {
     ) -> Draft {
         self.finding(
             prepared.index,
-            prepared.rule.kind(),
             side,
             report.id.clone(),
             spot.at,
@@ -406,7 +405,6 @@ impl<'a> Checker<'a> {
     ) -> Draft {
         self.finding(
             prepared.index,
-            prepared.rule.kind(),
             side,
             report.id.clone(),
             report.observed_at.start(),
@@ -584,7 +582,7 @@ impl<'a> Checker<'a> {
         } else {
             self.merge_corroborated(&mut all, &incidents, &order_of_keys, sorted.len(), |first| sorted.id(first))
         };
-        let citations = self.prepared.iter().map(|p| (p.citation.clone(), p.cited.clone())).collect();
+        let citations = self.prepared.iter().map(|p| (p.citation.clone(), p.cited.clone(), p.rule.kind())).collect();
         Findings::new(batch, order, incidents, citations, &self.citation_ranks, all, &kept)
     }
 
@@ -592,7 +590,6 @@ impl<'a> Checker<'a> {
     fn finding(
         &self,
         provision: usize,
-        rule: &'static str,
         responsible: Option<&str>,
         report: Text,
         at: DateTime<FixedOffset>,
@@ -602,7 +599,6 @@ impl<'a> Checker<'a> {
     ) -> Draft {
         Draft {
             provision: provision as u32,
-            rule,
             responsible: responsible.map(Text::from),
             report,
             more: Vec::new(),
@@ -685,7 +681,7 @@ impl<'a> Checker<'a> {
                     .into_iter()
                     .find(|c| matches!(c.kind, crate::geo::CrossingKind::Line { .. }));
                 if let Some(c) = crossed {
-                    out.push(self.finding(prepared.index, rule.kind(),
+                    out.push(self.finding(prepared.index,
                         Some(side),
                         id(),
                         c.at,
@@ -959,7 +955,6 @@ impl<'a> Checker<'a> {
                 if now > i64::from(r.max_per_side) && before <= i64::from(r.max_per_side) {
                     out.push(self.finding(
                         prepared.index,
-                        rule.kind(),
                         Some(side),
                         id(),
                         start,
@@ -981,7 +976,7 @@ impl<'a> Checker<'a> {
                 let port = c.port;
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(prepared.index, rule.kind(), Some(side), id(), start, c.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
+                    out.push(self.finding(prepared.index, Some(side), id(), start, c.position, None, format!("{count} personnel of {side} rotated {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
                 let balance = state.rotation_balance.entry(side.into()).or_default();
                 match direction {
@@ -998,7 +993,6 @@ impl<'a> Checker<'a> {
                     if *month > cap && before <= cap {
                         out.push(self.finding(
                             prepared.index,
-                            rule.kind(),
                             Some(side),
                             id(),
                             start,
@@ -1023,7 +1017,7 @@ impl<'a> Checker<'a> {
                 let (port, item_type, quantity) = (c.port, c.item_type, count);
                 self.roll_day(reports, start, state, out);
                 if r.ports_of_entry_only && !self.is_port_of(port, side) {
-                    out.push(self.finding(prepared.index, rule.kind(), Some(side), id(), start, c.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
+                    out.push(self.finding(prepared.index, Some(side), id(), start, c.position, None, format!("{quantity} {item_type} of {side} moved {} through `{port}`, not a listed port of entry of {side}; {citation}", direction_words(direction))));
                 }
                 let key: (Text, Text) = (side.into(), item_type.into());
                 let balance = state.materiel_balance.entry(key.clone()).or_default();
@@ -1121,7 +1115,8 @@ impl<'a> Checker<'a> {
                     kept.push(f);
                     continue;
                 };
-                let key = (self.citation_ranks[draft.provision as usize], draft.rule, name(first));
+                let provision = draft.provision as usize;
+                let key = (self.citation_ranks[provision], self.prepared[provision].rule.kind(), name(first));
                 match by_key.entry(key) {
                     std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
                     std::collections::hash_map::Entry::Vacant(slot) => {
@@ -1176,7 +1171,7 @@ impl<'a> Checker<'a> {
                     let reason = format!(
                         "{admitted} personnel of {side} admitted and {departed} departed since the effective time; {citation} allows replacement man for man only"
                     );
-                    self.unbalanced_day(provision, "rotation", &side, &indices, reports, out, reason);
+                    self.unbalanced_day(provision, &side, &indices, reports, out, reason);
                     // Counted once: the excess stands until departures catch up.
                     state.rotation_balance.insert(side, (admitted, admitted));
                 }
@@ -1192,7 +1187,7 @@ impl<'a> Checker<'a> {
                         "{brought} {} of {} brought in and {removed} taken out since the effective time; {citation} allows replacement piece for piece only",
                         key.1, key.0
                     );
-                    self.unbalanced_day(provision, "replacement", &key.0, &indices, reports, out, reason);
+                    self.unbalanced_day(provision, &key.0, &indices, reports, out, reason);
                     state.materiel_balance.insert(key, (brought, brought));
                 }
             }
@@ -1206,7 +1201,6 @@ impl<'a> Checker<'a> {
     fn unbalanced_day(
         &self,
         provision: usize,
-        rule: &'static str,
         side: &str,
         indices: &[usize],
         reports: &Sorted,
@@ -1214,16 +1208,8 @@ impl<'a> Checker<'a> {
         reason: String,
     ) {
         let (Some(&first), Some(&last)) = (indices.first(), indices.last()) else { return };
-        let mut draft = self.finding(
-            provision,
-            rule,
-            Some(side),
-            Text::from(reports.id(first)),
-            reports.start(last),
-            None,
-            None,
-            reason,
-        );
+        let mut draft =
+            self.finding(provision, Some(side), Text::from(reports.id(first)), reports.start(last), None, None, reason);
         draft.more = indices[1..].iter().map(|&i| Text::from(reports.id(i))).collect();
         draft.incident_of = last as u32;
         out.push(draft);
