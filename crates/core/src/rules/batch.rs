@@ -108,7 +108,7 @@ pub(crate) struct Brief {
     /// batch's `reporters` list.
     reporter: u32,
     /// Index of the whole report, or of its tally with `TALLY` set, or `NONE`.
-    pub whole: u32,
+    whole: u32,
 }
 
 const _: () = assert!(std::mem::size_of::<Brief>() == 40);

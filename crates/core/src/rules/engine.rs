@@ -1090,21 +1090,18 @@ impl<'a> Checker<'a> {
                     prefetch(&drafts[ahead as usize]);
                 }
                 if let Some(&(key, ahead)) = order.get(k + 8) {
-                    let index = match drafts[ahead as usize].incident_of {
-                        NO_INCIDENT => key >> 32,
-                        index => u64::from(index),
-                    };
-                    incidents.prefetch_first(index as usize);
+                    if let Some(index) = incident_report(&drafts[ahead as usize], key, reports) {
+                        incidents.prefetch_first(index);
+                    }
                 }
-                let (f, index) = (f as usize, key >> 32);
+                let f = f as usize;
                 let draft = &mut drafts[f];
-                // Each finding is of its report's incident (a day's balance already has
-                // the incident of the day's last report; one judged after the last
-                // report, none).
-                if draft.incident_of == NO_INCIDENT && index < reports as u64 {
-                    // The report whose evaluation made the finding: the one it names first.
-                    draft.incident_of = index as u32;
-                    draft.own_incident = true;
+                if draft.incident_of == NO_INCIDENT {
+                    if let Some(index) = incident_report(draft, key, reports) {
+                        // The report whose evaluation made the finding: the one it names first.
+                        draft.incident_of = index as u32;
+                        draft.own_incident = true;
+                    }
                 }
                 let draft = &drafts[f];
                 let first = match draft.incident_of {
@@ -1197,7 +1194,6 @@ impl<'a> Checker<'a> {
 
     /// A balance left unbalanced at the end of a day: one finding with the day's reports
     /// (`indices`), at the time and in the incident of the last of them.
-    #[allow(clippy::too_many_arguments)] // the evaluation context
     fn unbalanced_day(
         &self,
         provision: usize,
@@ -1406,6 +1402,16 @@ fn finding_key(position: usize, rank: usize, emitted: usize) -> u64 {
 
 /// Whether `rule` keeps running totals over reports of `kind` (and so evaluates them in
 /// time order, in [`Checker::evaluate_in_order`]).
+/// The report (by place in time order, of `reports`) whose incident a draft of key `key`
+/// is of: the one it has (a day's balance has the incident of the day's last report), or
+/// else the report whose evaluation made it; none for one judged after the last report.
+fn incident_report(draft: &Draft, key: u64, reports: usize) -> Option<usize> {
+    match draft.incident_of {
+        NO_INCIDENT => Some((key >> 32) as usize).filter(|&index| index < reports),
+        index => Some(index as usize),
+    }
+}
+
 fn keeps_state(rule: &Rule, kind: usize) -> bool {
     matches!(
         (rule, kind),
