@@ -175,10 +175,7 @@ fn write_json(
 /// A JSON string: as it is between quotes when nothing in it needs escaping (the
 /// common case, checked 16 bytes at a time), else as serde_json escapes it.
 fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
-    let needs_escape = |bytes: &[u8]| bytes.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
-    let mut chunks = s.as_bytes().chunks_exact(16);
-    let plain = !chunks.any(needs_escape) && !needs_escape(chunks.remainder());
-    if plain {
+    if armistice_core::rules::scan::plain(s) {
         out.write_all(b"\"")?;
         out.write_all(s.as_bytes())?;
         out.write_all(b"\"")

@@ -681,6 +681,25 @@ fn specials_scalar(block: u128) -> u32 {
     block.to_le_bytes().iter().rev().fold(0, |bits, &b| bits << 1 | u32::from(special(b)))
 }
 
+/// Whether `text` may be written between quotes as a JSON string as it is: no quote,
+/// backslash or control character in it. Looked at 16 bytes at a time, as the reader
+/// looks for a string's end (a writer of a million findings asks it of every string).
+pub fn plain(text: &str) -> bool {
+    let mut chunks = text.as_bytes().chunks_exact(16);
+    for chunk in &mut chunks {
+        let block = <[u8; 16]>::try_from(chunk).map_or(0, u128::from_le_bytes);
+        if specials(block) != 0 {
+            return false;
+        }
+    }
+    // The rest padded with spaces, which are plain.
+    let mut last = [b' '; 16];
+    for (to, from) in last.iter_mut().zip(chunks.remainder()) {
+        *to = *from;
+    }
+    specials(u128::from_le_bytes(last)) == 0
+}
+
 /// Where the plain text of a string starting at `start` ends: the place of the first
 /// quote, backslash or control character, looked for 16 bytes at a time; the line's
 /// length if there is none (the zeros [`block`] reads past the end stop the search).
@@ -1214,6 +1233,34 @@ mod tests {
         }
         assert_eq!(FIELDS[ENVELOPE_END], "kind");
         assert_eq!(FIELDS[EVENT_BIT as usize], "side");
+    }
+
+    /// A text is plain exactly when serde_json writes it as it is between quotes: every
+    /// byte that needs escaping, at every place in texts of 0 to 40 bytes (across the
+    /// 16-byte blocks and in the padded rest), and texts with none.
+    #[test]
+    fn plain_is_what_needs_no_escaping() {
+        let specials = ['"', '\\', '\n', '\u{0}', '\u{1f}'];
+        let others = ['a', ' ', '~', '\u{7f}', 'é', '🙂'];
+        let mut checked = 0;
+        for len in 0..40 {
+            let base: String = (0..len).map(|k| others[k % others.len()]).collect();
+            let cases = (0..=base.chars().count()).flat_map(|at| {
+                let base = &base;
+                specials.iter().map(move |&c| {
+                    let mut text: String = base.chars().take(at).collect();
+                    text.push(c);
+                    text.extend(base.chars().skip(at));
+                    text
+                })
+            });
+            for text in std::iter::once(base.clone()).chain(cases) {
+                let as_is = serde_json::to_string(&text).unwrap() == format!("\"{text}\"");
+                assert_eq!(plain(&text), as_is, "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
     }
 
     /// A block read near the end of a line is the line's bytes then zeros; SSE2 and a
