@@ -158,6 +158,8 @@ pub struct Batch<'r> {
     /// A `reported_by` object as written in a line -> its number in `reporters`: one
     /// lookup for a reporter seen before.
     reporter_texts: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    /// The `reported_by` objects read so far, for the reader not to read them again.
+    pub(crate) known: super::scan::Reporters,
 }
 
 /// Who made a report, as [`Batch::push`] takes it.

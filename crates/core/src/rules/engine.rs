@@ -13,7 +13,7 @@ use super::finding::Finding;
 use super::fixed::Fixed;
 use super::incidents::{self, Incidents, Sighting, WordHasher};
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
-use super::scan::{MAX_OBSERVERS, Scanned, scan_into};
+use super::scan::{MAX_OBSERVERS, Scanned, scan_into_with};
 use crate::agreement::rule::{Role, Rule};
 use crate::agreement::{Agreement, Citation, Position};
 use crate::geo::{Atlas, TrackPoint, ZoneKind, crossings};
@@ -267,7 +267,7 @@ impl<'a> Checker<'a> {
     /// report, or names a side the agreement does not have, is an error and adds nothing.
     pub fn read_line(&self, batch: &mut Batch, line: &str) -> Result<(), ReportError> {
         let mut s = Scanned::default();
-        if scan_into(line, &mut s).is_none() {
+        if scan_into_with(line, &mut s, &mut batch.known).is_none() {
             let report = Report::parse_careful(line)?;
             self.check_names(&report)?;
             batch.push_whole(report);

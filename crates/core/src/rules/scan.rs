@@ -320,6 +320,16 @@ pub fn scan(line: &str) -> Option<Scanned<'_>> {
 /// returned value (twice, as `scan`'s caller did). `None` leaves `s` partly filled, to
 /// be dropped.
 pub fn scan_into<'a>(line: &'a str, s: &mut Scanned<'a>) -> Option<()> {
+    scan_in(line, s, None)
+}
+
+/// [`scan_into`], with the reporters of lines read before at hand: a line whose
+/// `reported_by` object is, byte for byte, one read before is not read again.
+pub fn scan_into_with<'a>(line: &'a str, s: &mut Scanned<'a>, known: &mut Reporters) -> Option<()> {
+    scan_in(line, s, Some(known))
+}
+
+fn scan_in<'a>(line: &'a str, s: &mut Scanned<'a>, mut known: Option<&mut Reporters>) -> Option<()> {
     let mut c = Cursor { text: line, bytes: line.as_bytes(), at: 0 };
     let mut kind = None;
     let seen = c.record(Cursor::field, |c, bit| {
@@ -327,6 +337,10 @@ pub fn scan_into<'a>(line: &'a str, s: &mut Scanned<'a>) -> Option<()> {
             0 => s.id = c.string()?,
             1 => {
                 let from = c.at;
+                if let Some(reporter) = known.as_deref().and_then(|k| k.at(c.bytes, from)) {
+                    c.at = reporter.fill(line, from, s)?;
+                    return Some(());
+                }
                 let fields = c.record(
                     |c| c.key(&REPORTER_KEYS),
                     |c, field| {
@@ -347,6 +361,9 @@ pub fn scan_into<'a>(line: &'a str, s: &mut Scanned<'a>) -> Option<()> {
                     return None;
                 }
                 s.reporter = c.text.get(from..c.at)?;
+                if let Some(known) = known.as_deref_mut() {
+                    known.remember(line, from, s);
+                }
             }
             2 => {
                 s.observed = Some(match c.peek()? {
@@ -453,6 +470,132 @@ pub fn scan_into<'a>(line: &'a str, s: &mut Scanned<'a>) -> Option<()> {
     )
     .ok()?;
     Some(())
+}
+
+/// The `reported_by` objects of lines read before, each with where its parts lie in it:
+/// the reader compares a line's object with those remembered for its bytes up to the
+/// first closing brace and, when the bytes are the same, takes the parts from there
+/// rather than reading them again. The same bytes read from the same place read the same way (an object's reading
+/// ends at its closing brace and looks at nothing after it), so this changes no result;
+/// a test and the `report_line` fuzz target hold it to that.
+#[derive(Debug, Default, Clone)]
+pub struct Reporters {
+    /// [`REPORTER_SLOTS`] slots (none until the first is filled); an object may be in
+    /// either of two, picked by its bytes up to the first closing brace.
+    slots: Vec<Option<Box<Known>>>,
+}
+
+/// Slots of [`Reporters`]: a power of two, some ten times the reporters a mission has.
+const REPORTER_SLOTS: usize = 1 << 10;
+
+/// Where a part lies in a [`Known`] object's text: its first byte and the one after it.
+type Span = (u32, u32);
+
+/// A `reported_by` object read before: its text (from where its value starts, white
+/// space included) and its parts, as byte ranges of that text.
+#[derive(Debug, Clone)]
+struct Known {
+    text: Box<str>,
+    party: Span,
+    team: Option<Span>,
+    /// Each observer's name and nationality.
+    observers: [(Span, Option<Span>); MAX_OBSERVERS],
+    observer_count: usize,
+}
+
+impl Reporters {
+    /// The two slots an object starting at `from` may be in, from its bytes up to the
+    /// first closing brace (the object's own, or its first observer's, so the party and
+    /// team are in it): `None` past 128 bytes without one.
+    fn slots(bytes: &[u8], from: usize) -> Option<[usize; 2]> {
+        let mut hash = 0u64;
+        for k in 0..8 {
+            let b = block(bytes, from + 16 * k);
+            let braces = closing_braces(b);
+            let b = if braces == 0 { b } else { b & (u128::MAX >> (127 - braces.trailing_zeros() * 8 - 7)) };
+            hash = (hash ^ b as u64 ^ ((b >> 64) as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            if braces != 0 {
+                // The product's high bits hang on every bit of what was multiplied.
+                let slot = |shift: u32| (hash >> shift) as usize & (REPORTER_SLOTS - 1);
+                return Some([slot(54), slot(44)]);
+            }
+        }
+        None
+    }
+
+    /// The object remembered that the line's bytes from `from` start with.
+    #[inline]
+    fn at(&self, bytes: &[u8], from: usize) -> Option<&Known> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        Self::slots(bytes, from)?.into_iter().find_map(|slot| {
+            let known = self.slots.get(slot)?.as_deref()?;
+            let text = known.text.as_bytes();
+            (bytes.get(from..from + text.len()) == Some(text)).then_some(known)
+        })
+    }
+
+    /// Remember the object `s.reporter`, just read from `line` at `from`, and its parts.
+    fn remember(&mut self, line: &str, from: usize, s: &Scanned<'_>) {
+        // Where a part read from the line lies in the object: every part is a slice of it.
+        let start = s.reporter.as_ptr() as usize;
+        let range = |part: &str| {
+            let at = (part.as_ptr() as usize).wrapping_sub(start);
+            (at as u32, (at + part.len()) as u32)
+        };
+        let within = |part: &str| {
+            let at = (part.as_ptr() as usize).wrapping_sub(start);
+            at <= s.reporter.len() && at + part.len() <= s.reporter.len()
+        };
+        let parts =
+            std::iter::once(s.party).chain(s.team).chain(s.observers().iter().flat_map(|o| [Some(o.0), o.1]).flatten());
+        if s.reporter.len() > u32::MAX as usize || !parts.into_iter().all(within) {
+            return;
+        }
+        let mut observers = [((0, 0), None); MAX_OBSERVERS];
+        for (to, from) in observers.iter_mut().zip(s.observers()) {
+            *to = (range(from.0), from.1.map(range));
+        }
+        let known = Known {
+            text: s.reporter.into(),
+            party: range(s.party),
+            team: s.team.map(range),
+            observers,
+            observer_count: s.observer_count,
+        };
+        let Some([first, second]) = Self::slots(line.as_bytes(), from) else { return };
+        if self.slots.is_empty() {
+            self.slots.resize(REPORTER_SLOTS, None);
+        }
+        let slot = if self.slots[first].is_some() && self.slots[second].is_none() { second } else { first };
+        self.slots[slot] = Some(Box::new(known));
+    }
+}
+
+impl Known {
+    /// Set `s`'s reporter and its parts from the line holding this object at `from`;
+    /// returns where the object ends.
+    fn fill<'a>(&self, line: &'a str, from: usize, s: &mut Scanned<'a>) -> Option<usize> {
+        let part = |(start, end): Span| line.get(from + start as usize..from + end as usize);
+        s.reporter = line.get(from..from + self.text.len())?;
+        s.party = part(self.party)?;
+        s.team = match self.team {
+            Some(range) => Some(part(range)?),
+            None => None,
+        };
+        for (to, &(name, nationality)) in s.observers.iter_mut().zip(self.observers.iter().take(self.observer_count)) {
+            *to = (
+                part(name)?,
+                match nationality {
+                    Some(range) => Some(part(range)?),
+                    None => None,
+                },
+            );
+        }
+        s.observer_count = self.observer_count;
+        Some(from + self.text.len())
+    }
 }
 
 /// A category by its name in a report.
@@ -665,6 +808,20 @@ fn specials(block: u128) -> u32 {
     // A byte is under 0x20 when the smaller of it and 0x1f is itself.
     let control = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
     move_mask_i8_m128i(quote | backslash | control) as u32
+}
+
+/// One bit for each closing brace in `block`, as [`specials`] finds its bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn closing_braces(block: u128) -> u32 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+    move_mask_i8_m128i(cmp_eq_mask_i8_m128i(m128i::from(block), set_splat_i8_m128i(b'}' as i8))) as u32
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn closing_braces(block: u128) -> u32 {
+    block.to_le_bytes().iter().rev().fold(0, |bits, &b| bits << 1 | u32::from(b == b'}'))
 }
 
 /// As [`specials`], a byte at a time: on other targets (and in a test against the SSE2
@@ -1386,6 +1543,74 @@ mod tests {
         for kind in [Event::ZONE_ENTRY, Event::ROTATION, Event::MATERIEL] {
             assert!(compared[kind] >= 20, "kind {kind}: {} compared", compared[kind]);
         }
+    }
+
+    /// Reading with the reporters of earlier lines at hand reads every line as reading it
+    /// alone does: the sample's lines, each with a reporter of many made here (observers
+    /// up to five, names sharing long beginnings, braces and white space inside, an
+    /// escape), in an order that repeats them; and lines whose bytes after a remembered
+    /// reporter's begin the same but go on differently.
+    #[test]
+    fn remembered_reporters_read_as_reading_alone() {
+        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+        let lines: Vec<&str> = sample.lines().filter(|l| !l.trim().is_empty()).collect();
+        let observer =
+            |k: usize| format!(r#"{{"name":"Observer {k}","nationality":"{}"}}"#, ["CH", "SE", "PL", "CS"][k % 4]);
+        let mut reporters = Vec::new();
+        for team in 0..60 {
+            let observers: Vec<String> = (0..team % 6).map(|k| observer(team + k)).collect();
+            reporters.push(format!(
+                r#"{{"party":"kpa-cpv","team":"kpa-cpv-long-team-name-{team}","observers":[{}]}}"#,
+                observers.join(",")
+            ));
+        }
+        reporters.extend([
+            r#"{"party":"unc"}"#.to_owned(),
+            r#"{"party":"unc","team":"a}b"}"#.to_owned(),
+            r#"{"party":"unc","team":"a}c"}"#.to_owned(),
+            r#" { "party" : "nnsc" , "team":"t" } "#.to_owned(),
+            r#"{"party":"nnsc","team":"t\u0041"}"#.to_owned(),
+            r#"{"team":"no party"}"#.to_owned(),
+            r#"{"party":"unc","observers":[{"nationality":"US"}]}"#.to_owned(),
+            format!(r#"{{"party":"unc","team":"{}"}}"#, "x".repeat(200)),
+        ]);
+        let start = |line: &str| line.find(r#""reported_by":"#).unwrap() + r#""reported_by":"#.len();
+        let with = |line: &str, reporter: &str| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["reported_by"] = serde_json::Value::from("@reporter@");
+            value.to_string().replace(r#""@reporter@""#, reporter)
+        };
+        let mut texts = Vec::new();
+        let mut next = crate::rules::xorshift(0x9e37_79b9_7f4a_7c15);
+        for round in 0..6 {
+            for (k, line) in lines.iter().enumerate() {
+                let reporter = &reporters[(next() as usize + round) % reporters.len()];
+                texts.push(with(line, reporter));
+                // A remembered reporter with its last byte changed, or with more after it.
+                if k % 7 == 0 {
+                    let cut = &reporter[..reporter.len() - 1];
+                    texts.push(with(line, &format!("{cut}]")));
+                    texts.push(with(line, &format!("{reporter}}}")));
+                }
+            }
+        }
+        let mut known = Reporters::default();
+        let (mut read, mut hits) = (0, 0);
+        for text in &texts {
+            let mut alone = Scanned::default();
+            let mut remembered = Scanned::default();
+            let hit = known.at(text.as_bytes(), start(text)).is_some();
+            let a = scan_into(text, &mut alone);
+            let b = scan_into_with(text, &mut remembered, &mut known);
+            assert_eq!(a.is_some(), b.is_some(), "{text}");
+            if a.is_some() {
+                assert_eq!(alone.to_report(), remembered.to_report(), "{text}");
+                assert_eq!(alone.reporter, remembered.reporter, "{text}");
+                read += 1;
+                hits += usize::from(hit);
+            }
+        }
+        assert!(read > 3 * lines.len() && hits > 2 * lines.len(), "{read} read, {hits} remembered");
     }
 
     #[test]
