@@ -58,7 +58,17 @@ pub fn crossings(atlas: &Atlas, track: &[TrackPoint]) -> Vec<Crossing> {
 
         // The line itself: exact intersections with each of its segments.
         let path = Line::new(Coord { x: a.lon, y: a.lat }, Coord { x: b.lon, y: b.lat });
+        let (low, high) = ((a.lon.min(b.lon), a.lat.min(b.lat)), (a.lon.max(b.lon), a.lat.max(b.lat)));
         for edge in line.lines() {
+            // Segments whose boxes are apart share no point: most of the line's, skipped
+            // without the call.
+            if edge.start.x.max(edge.end.x) < low.0
+                || edge.start.x.min(edge.end.x) > high.0
+                || edge.start.y.max(edge.end.y) < low.1
+                || edge.start.y.min(edge.end.y) > high.1
+            {
+                continue;
+            }
             let Some(LineIntersection::SinglePoint { intersection, is_proper: _ }) = line_intersection(path, edge)
             else {
                 continue;
