@@ -167,6 +167,9 @@ pub struct Batch<'r> {
 pub(crate) struct Reporter<'x> {
     /// The `reported_by` object as written in a line, if read from one.
     pub text: Option<&'x str>,
+    /// Its number in the batch, when the caller knows it (as [`Batch::push`] returned it
+    /// for an earlier report of the same reporter).
+    pub number: Option<u32>,
     pub party: &'x str,
     pub team: Option<&'x str>,
     /// The observers' nationalities (any order, repeats allowed).
@@ -306,6 +309,7 @@ impl<'r> Batch<'r> {
             report.event.index(),
             Reporter {
                 text: None,
+                number: None,
                 party: &report.reported_by.party,
                 team: report.reported_by.team.as_deref(),
                 nationalities: &nationalities,
@@ -318,7 +322,7 @@ impl<'r> Batch<'r> {
     }
 
     /// Add a report by its brief, with its tally when kept for the rules that keep running
-    /// totals.
+    /// totals. Returns its reporter's number.
     #[allow(clippy::too_many_arguments)] // a brief's parts
     pub(crate) fn push(
         &mut self,
@@ -329,7 +333,7 @@ impl<'r> Batch<'r> {
         kind: usize,
         reporter: Reporter<'_>,
         tally: Option<Counted<'_>>,
-    ) {
+    ) -> u32 {
         if let (false, Some(last)) = (self.ids_fall, self.len().checked_sub(1)) {
             match compare(id.as_bytes(), self.id(last).as_bytes()) {
                 Ordering::Less => self.ids_fall = true,
@@ -339,8 +343,9 @@ impl<'r> Batch<'r> {
         }
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
-        let reporter = match reporter.text {
-            Some(text) => match self.reporter_texts.get(text) {
+        let reporter = match (reporter.number, reporter.text) {
+            (Some(number), _) => number,
+            (None, Some(text)) => match self.reporter_texts.get(text) {
                 Some(&number) => number,
                 None => {
                     let number = self.reporter_number(&reporter);
@@ -348,7 +353,7 @@ impl<'r> Batch<'r> {
                     number
                 }
             },
-            None => self.reporter_number(&reporter),
+            (None, None) => self.reporter_number(&reporter),
         };
         let (lon, lat) = place.unwrap_or_default();
         let whole = match tally {
@@ -366,6 +371,7 @@ impl<'r> Batch<'r> {
         debug_assert!(start.offset.unsigned_abs() < 1 << 23, "offset {}", start.offset);
         let offset_kind = (start.offset as u32 & 0xff_ffff) | u32::from(kind) << 24;
         self.briefs.push(Brief { secs: start.secs, lon, lat, nanos, offset_kind, reporter, whole });
+        reporter
     }
 
     /// The number of a reporter: of its source and set of nationalities.
@@ -611,7 +617,7 @@ mod tests {
 
     /// A batch of reports with these ids, read as one batch or as two appended halves.
     fn batch_of(ids: &[&str], halves: bool) -> Batch<'static> {
-        let reporter = Reporter { text: None, party: "unc", team: None, nationalities: &[] };
+        let reporter = Reporter { text: None, number: None, party: "unc", team: None, nationalities: &[] };
         let mut parts = [Batch::default(), Batch::default()];
         for (i, id) in ids.iter().enumerate() {
             let part = usize::from(halves && i >= ids.len() / 2);

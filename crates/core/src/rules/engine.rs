@@ -307,8 +307,12 @@ impl<'a> Checker<'a> {
             None if whole => s.counted(),
             None => None,
         };
-        let reporter = Reporter { text: Some(s.reporter), party: s.party, team: s.team, nationalities };
-        batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, reporter, tally);
+        let number = s.known.and_then(|slot| batch.known.number(slot));
+        let reporter = Reporter { text: Some(s.reporter), number, party: s.party, team: s.team, nationalities };
+        let pushed = batch.push(s.id, s.start(), 0, place.map(|p| (p.lon, p.lat)), s.kind, reporter, tally);
+        if let (Some(slot), None) = (s.known, number) {
+            batch.known.number_as(slot, pushed);
+        }
         Ok(())
     }
 
@@ -1554,7 +1558,7 @@ mod tests {
                     (_, 0) => format!("{}", next() % 90),
                     _ => format!("report-with-a-long-shared-prefix-{}", next() % 700),
                 };
-                let reporter = Reporter { text: None, party: "unc", team: None, nationalities: &[] };
+                let reporter = Reporter { text: None, number: None, party: "unc", team: None, nationalities: &[] };
                 batch.push(&id, Time { secs, offset: 0 }, nanos, None, 0, reporter, None);
                 halves[usize::from(i >= n / 2)].push(&id, Time { secs, offset: 0 }, nanos, None, 0, reporter, None);
             }

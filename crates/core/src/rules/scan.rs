@@ -27,6 +27,8 @@ pub struct Scanned<'a> {
     /// [`MAX_OBSERVERS`] takes the careful path).
     observers: [(&'a str, Option<&'a str>); MAX_OBSERVERS],
     observer_count: usize,
+    /// The slot of [`Reporters`] holding the `reported_by` object, when it is held.
+    pub(crate) known: Option<usize>,
     /// Observed: an instant, or the start and end of a window.
     pub observed: Option<(Time, Option<Time>)>,
     time_precision: Option<&'a str>,
@@ -337,8 +339,9 @@ fn scan_in<'a>(line: &'a str, s: &mut Scanned<'a>, mut known: Option<&mut Report
             0 => s.id = c.string()?,
             1 => {
                 let from = c.at;
-                if let Some(reporter) = known.as_deref().and_then(|k| k.at(c.bytes, from)) {
+                if let Some((slot, reporter)) = known.as_deref().and_then(|k| k.at(c.bytes, from)) {
                     c.at = reporter.fill(line, from, s)?;
+                    s.known = Some(slot);
                     return Some(());
                 }
                 let fields = c.record(
@@ -362,7 +365,7 @@ fn scan_in<'a>(line: &'a str, s: &mut Scanned<'a>, mut known: Option<&mut Report
                 }
                 s.reporter = c.text.get(from..c.at)?;
                 if let Some(known) = known.as_deref_mut() {
-                    known.remember(line, from, s);
+                    s.known = known.remember(line, from, s);
                 }
             }
             2 => {
@@ -501,6 +504,8 @@ struct Known {
     /// Each observer's name and nationality.
     observers: [(Span, Option<Span>); MAX_OBSERVERS],
     observer_count: usize,
+    /// The number its caller gave it.
+    number: Option<u32>,
 }
 
 impl Reporters {
@@ -523,21 +528,34 @@ impl Reporters {
         None
     }
 
-    /// The object remembered that the line's bytes from `from` start with.
+    /// The object remembered that the line's bytes from `from` start with, and its slot.
     #[inline]
-    fn at(&self, bytes: &[u8], from: usize) -> Option<&Known> {
+    fn at(&self, bytes: &[u8], from: usize) -> Option<(usize, &Known)> {
         if self.slots.is_empty() {
             return None;
         }
         Self::slots(bytes, from)?.into_iter().find_map(|slot| {
             let known = self.slots.get(slot)?.as_deref()?;
             let text = known.text.as_bytes();
-            (bytes.get(from..from + text.len()) == Some(text)).then_some(known)
+            (bytes.get(from..from + text.len()) == Some(text)).then_some((slot, known))
         })
     }
 
-    /// Remember the object `s.reporter`, just read from `line` at `from`, and its parts.
-    fn remember(&mut self, line: &str, from: usize, s: &Scanned<'_>) {
+    /// The number the caller gave the object in `slot` ([`Reporters::number_as`]).
+    pub(crate) fn number(&self, slot: usize) -> Option<u32> {
+        self.slots.get(slot)?.as_ref()?.number
+    }
+
+    /// Give the object in `slot` a number (a batch's for its reporter).
+    pub(crate) fn number_as(&mut self, slot: usize, number: u32) {
+        if let Some(Some(known)) = self.slots.get_mut(slot) {
+            known.number = Some(number);
+        }
+    }
+
+    /// Remember the object `s.reporter`, just read from `line` at `from`, and its parts;
+    /// returns its slot.
+    fn remember(&mut self, line: &str, from: usize, s: &Scanned<'_>) -> Option<usize> {
         // Where a part read from the line lies in the object: every part is a slice of it.
         let start = s.reporter.as_ptr() as usize;
         let range = |part: &str| {
@@ -551,7 +569,7 @@ impl Reporters {
         let parts =
             std::iter::once(s.party).chain(s.team).chain(s.observers().iter().flat_map(|o| [Some(o.0), o.1]).flatten());
         if s.reporter.len() > u32::MAX as usize || !parts.into_iter().all(within) {
-            return;
+            return None;
         }
         let mut observers = [((0, 0), None); MAX_OBSERVERS];
         for (to, from) in observers.iter_mut().zip(s.observers()) {
@@ -563,13 +581,15 @@ impl Reporters {
             team: s.team.map(range),
             observers,
             observer_count: s.observer_count,
+            number: None,
         };
-        let Some([first, second]) = Self::slots(line.as_bytes(), from) else { return };
+        let [first, second] = Self::slots(line.as_bytes(), from)?;
         if self.slots.is_empty() {
             self.slots.resize(REPORTER_SLOTS, None);
         }
         let slot = if self.slots[first].is_some() && self.slots[second].is_none() { second } else { first };
         self.slots[slot] = Some(Box::new(known));
+        Some(slot)
     }
 }
 
