@@ -84,6 +84,9 @@ pub struct Checker<'a> {
     /// for equal citations, so findings are merged and ordered by citation by this
     /// number (cheaper to compare than a citation).
     citation_ranks: Vec<u32>,
+    /// For each provision, the number of its (citation, rule kind): findings of one
+    /// incident with the same number are one finding.
+    merge_classes: Vec<u32>,
     piece_for_piece: Option<usize>,
     /// By side (as in `sides`) and kind: the zones in which a report at a position may
     /// break a provision (`None`: a report of that kind may break one anywhere). A
@@ -235,8 +238,17 @@ impl<'a> Checker<'a> {
         let man_for_man = provisions.iter().position(|p| matches!(&p.rule, Rule::Rotation(r) if r.man_for_man));
         let piece_for_piece =
             provisions.iter().position(|p| matches!(&p.rule, Rule::Replacement(r) if r.piece_for_piece));
-        let citation_ranks =
+        let citation_ranks: Vec<u32> =
             prepared.iter().map(|p| prepared.iter().filter(|q| q.citation < p.citation).count() as u32).collect();
+        // The first provision with the same citation and rule kind names the class.
+        let merge_classes = (0..prepared.len())
+            .map(|i| {
+                let same = |j: usize| {
+                    citation_ranks[j] == citation_ranks[i] && prepared[j].rule.kind() == prepared[i].rule.kind()
+                };
+                (0..=i).find(|&j| same(j)).unwrap_or(i) as u32
+            })
+            .collect();
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);
         let interest = sides.iter().map(|(_, foreign)| interest(&prepared, &by_kind, *foreign, sea)).collect();
         let stateful = std::array::from_fn(|kind| by_kind[kind].iter().any(|&p| keeps_state(prepared[p].rule, kind)));
@@ -253,6 +265,7 @@ impl<'a> Checker<'a> {
             territories,
             man_for_man,
             citation_ranks,
+            merge_classes,
             piece_for_piece,
             interest,
             stateful,
@@ -1083,9 +1096,9 @@ impl<'a> Checker<'a> {
         // (finding merged into, finding merged), in order.
         let mut merges: Vec<(usize, usize)> = Vec::new();
         {
-            // Keyed by citation, rule and the incident's name. Only looked up, never
-            // iterated: a hash map cannot change the result.
-            let mut by_key: HashMap<(u32, &'static str, N), usize, BuildHasherDefault<BytesHasher>> =
+            // Keyed by citation and rule (one number) and the incident's name. Only
+            // looked up, never iterated: a hash map cannot change the result.
+            let mut by_key: HashMap<(u32, N), u32, BuildHasherDefault<BytesHasher>> =
                 HashMap::with_capacity_and_hasher(drafts.len(), BuildHasherDefault::default());
             for (k, &(key, f)) in order.iter().enumerate() {
                 // The drafts are taken scattered in memory: ask for each ahead, and for
@@ -1117,11 +1130,11 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 let provision = draft.provision as usize;
-                let key = (self.citation_ranks[provision], self.prepared[provision].rule.kind(), name(first));
+                let key = (self.merge_classes[provision], name(first));
                 match by_key.entry(key) {
-                    std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get(), f)),
+                    std::collections::hash_map::Entry::Occupied(first) => merges.push((*first.get() as usize, f)),
                     std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(f);
+                        slot.insert(f as u32);
                         kept.push(f);
                     }
                 }
