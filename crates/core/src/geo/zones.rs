@@ -416,15 +416,36 @@ impl<'p> Measured<'p> {
         least
     }
 
+    /// `self.polygon.intersects(other.polygon)` for two polygons without holes, as `geo`
+    /// 0.31 works it out: boxes apart, no; else the first vertex of either in the other,
+    /// or any segment of one meeting any of the other's (`theirs`, its tree). The pairs
+    /// of segments are found through the tree rather than each tried: segments whose
+    /// boxes are apart share no point, so the answer is the same.
+    fn intersects(&self, other: &Measured<'_>, theirs: &RTree<CachedEnvelope<Line<f64>>>) -> bool {
+        use geo::Intersects;
+        if let (Some(a), Some(b)) = (self.bounds, other.bounds) {
+            if !a.intersects(&b) {
+                return false;
+            }
+        }
+        let (own, their) = (self.polygon.exterior(), other.polygon.exterior());
+        own.0.first().is_some_and(|p| other.polygon.intersects(p))
+            || their.0.first().is_some_and(|p| self.polygon.intersects(p))
+            || own.lines().any(|line| {
+                let envelope = rstar::AABB::from_corners(line.start_point(), line.end_point());
+                theirs.locate_in_envelope_intersecting(&envelope).any(|segment| line.intersects(&**segment))
+            })
+    }
+
     /// `Euclidean.distance(self, other)`: for two polygons without holes, the same
     /// intersection test and the same least of vertex-to-nearest-segment distances that
     /// `geo` 0.31 computes, with the segment trees built once and far vertices skipped.
     fn distance(&self, other: &Measured<'_>) -> f64 {
-        use geo::{Distance, Euclidean, Intersects};
+        use geo::{Distance, Euclidean};
         let (Some(own), Some(theirs)) = (&self.segments, &other.segments) else {
             return Euclidean.distance(self.polygon, other.polygon);
         };
-        if self.polygon.intersects(other.polygon) {
+        if self.intersects(other, theirs) {
             return 0.0;
         }
         let extent = self.extent.max(other.extent);
@@ -682,6 +703,33 @@ mod tests {
             let measured = Measured::all(&group);
             let got = Measured::new(&piece).nearest(&measured);
             prop_assert_eq!(got.to_bits(), expected.to_bits());
+        }
+
+        /// Whether two polygons without holes meet, segments paired through a tree, is what
+        /// `geo` says trying every pair: for polygons apart, crossing, one inside the
+        /// other, and boxes sharing an edge or a corner.
+        #[test]
+        fn meeting_through_the_tree_is_geos_intersects(
+            a in polygon(),
+            b in polygon(),
+            (x, y, radii) in (-20.0..20.0f64, -20.0..20.0f64, prop::collection::vec(0.2..3.0f64, 3..40)),
+            corners in prop::collection::vec((-3i32..3, -3i32..3), 4),
+        ) {
+            use geo::Intersects;
+            let plain = |p: &Polygon<f64>| Polygon::new(p.exterior().clone(), vec![]);
+            let (a, b) = (plain(&a), plain(&b));
+            // A star and a small box around its centre, inside it.
+            let (outer, inner) = (Polygon::new(star(x, y, &radii), vec![]), box_polygon((x - 0.05, y - 0.05), (x + 0.05, y + 0.05)));
+            let boxes = [
+                box_polygon((f64::from(corners[0].0), f64::from(corners[0].1)), (f64::from(corners[0].0) + 1.0, f64::from(corners[0].1) + 1.0)),
+                box_polygon((f64::from(corners[1].0), f64::from(corners[1].1)), (f64::from(corners[1].0) + 2.0, f64::from(corners[1].1) + 1.0)),
+            ];
+            let pairs = [(&a, &b), (&b, &a), (&boxes[0], &boxes[1]), (&a, &boxes[0]), (&boxes[1], &b), (&inner, &outer), (&outer, &inner)];
+            for (x, y) in pairs {
+                let (mx, my) = (Measured::new(x), Measured::new(y));
+                let theirs = my.segments.as_ref().unwrap();
+                prop_assert_eq!(mx.intersects(&my, theirs), x.intersects(y));
+            }
         }
     }
 }
