@@ -240,13 +240,14 @@ impl<'a> Checker<'a> {
             provisions.iter().position(|p| matches!(&p.rule, Rule::Replacement(r) if r.piece_for_piece));
         let citation_ranks: Vec<u32> =
             prepared.iter().map(|p| prepared.iter().filter(|q| q.citation < p.citation).count() as u32).collect();
-        // The first provision with the same citation and rule kind names the class.
+        // A class is named by its first provision: an earlier one of the same citation and
+        // rule kind, or the provision itself.
         let merge_classes = (0..prepared.len())
             .map(|i| {
-                let same = |j: usize| {
+                let same = |&j: &usize| {
                     citation_ranks[j] == citation_ranks[i] && prepared[j].rule.kind() == prepared[i].rule.kind()
                 };
-                (0..=i).find(|&j| same(j)).unwrap_or(i) as u32
+                (0..i).find(same).unwrap_or(i) as u32
             })
             .collect();
         let sea = (0..zone_count).filter(|&i| atlas.zones.zones[i].kind == ZoneKind::Sea).fold(0u64, |m, i| m | 1 << i);

@@ -517,7 +517,8 @@ impl Reporters {
         for k in 0..8 {
             let b = block(bytes, from + 16 * k);
             let braces = closing_braces(b);
-            let b = if braces == 0 { b } else { b & (u128::MAX >> (127 - braces.trailing_zeros() * 8 - 7)) };
+            // Up to the first brace, that byte kept.
+            let b = if braces == 0 { b } else { b & (u128::MAX >> (120 - 8 * braces.trailing_zeros())) };
             hash = (hash ^ b as u64 ^ ((b >> 64) as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             if braces != 0 {
                 // The product's high bits hang on every bit of what was multiplied.
@@ -556,21 +557,16 @@ impl Reporters {
     /// Remember the object `s.reporter`, just read from `line` at `from`, and its parts;
     /// returns its slot.
     fn remember(&mut self, line: &str, from: usize, s: &Scanned<'_>) -> Option<usize> {
+        if s.reporter.len() > u32::MAX as usize {
+            return None;
+        }
         // Where a part read from the line lies in the object: every part is a slice of it.
         let start = s.reporter.as_ptr() as usize;
         let range = |part: &str| {
             let at = (part.as_ptr() as usize).wrapping_sub(start);
+            debug_assert!(at + part.len() <= s.reporter.len(), "{part:?} is not in {:?}", s.reporter);
             (at as u32, (at + part.len()) as u32)
         };
-        let within = |part: &str| {
-            let at = (part.as_ptr() as usize).wrapping_sub(start);
-            at <= s.reporter.len() && at + part.len() <= s.reporter.len()
-        };
-        let parts =
-            std::iter::once(s.party).chain(s.team).chain(s.observers().iter().flat_map(|o| [Some(o.0), o.1]).flatten());
-        if s.reporter.len() > u32::MAX as usize || !parts.into_iter().all(within) {
-            return None;
-        }
         let mut observers = [((0, 0), None); MAX_OBSERVERS];
         for (to, from) in observers.iter_mut().zip(s.observers()) {
             *to = (range(from.0), from.1.map(range));
