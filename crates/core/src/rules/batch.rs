@@ -512,6 +512,21 @@ impl<'r> Batch<'r> {
         }
     }
 
+    /// Ask for where report `i`'s id ends (and the one before it, where it starts).
+    pub(crate) fn prefetch_id_end(&self, i: usize) {
+        if let Some(end) = self.id_ends.lows.get(i) {
+            prefetch(end);
+        }
+    }
+
+    /// Ask for report `i`'s id, its end asked for before ([`Batch::prefetch_id_end`]).
+    pub(crate) fn prefetch_id(&self, i: usize) {
+        let start = if i == 0 { 0 } else { self.id_ends.get(i - 1) };
+        if let Some(byte) = self.ids.as_bytes().get(start) {
+            prefetch(byte);
+        }
+    }
+
     /// Ask for report `i`'s brief, to have it at hand.
     pub(crate) fn prefetch_brief(&self, i: usize) {
         if let Some(brief) = self.briefs.get(i) {

@@ -106,8 +106,11 @@ impl<'b> Findings<'b> {
     }
 
     /// Ask for what the next findings will read, scattered in memory (drafts evaluated as
-    /// read lie in reading order; incidents and briefs in time order): each one's draft
-    /// well ahead, its incident's entry once the draft is at hand, and so on down.
+    /// read lie in reading order; incidents and briefs in time order; ids and reasons
+    /// wherever they were written): each one's draft well ahead, its incident's entry
+    /// once the draft is at hand, and so on down to the bytes of its first report's id
+    /// and of its reason (in a profile of a 10M run's writing, a quarter of the samples
+    /// waited on those two).
     fn prefetch_ahead(&self) {
         let ahead = |n: usize| self.ranked.get(self.next + n).map(|&(f, _)| &self.drafts[f as usize]);
         if let Some(draft) = ahead(16) {
@@ -123,9 +126,17 @@ impl<'b> Findings<'b> {
             }
         }
         if let Some(&i) =
-            ahead(2).and_then(|d| self.incidents.first(d.incident_of as usize)).and_then(|f| self.order.get(f))
+            ahead(3).and_then(|d| self.incidents.first(d.incident_of as usize)).and_then(|f| self.order.get(f))
         {
-            self.batch.prefetch_brief(i as usize);
+            self.batch.prefetch_id_end(i as usize);
+        }
+        if let Some(d) = ahead(2) {
+            // Its reason, read as it is written.
+            prefetch_text(&d.reason);
+            if let Some(&i) = self.incidents.first(d.incident_of as usize).and_then(|f| self.order.get(f)) {
+                self.batch.prefetch_brief(i as usize);
+                self.batch.prefetch_id(i as usize);
+            }
         }
     }
 
@@ -191,6 +202,17 @@ impl Iterator for Findings<'_> {
 }
 
 impl ExactSizeIterator for Findings<'_> {}
+
+/// Ask for the bytes of `text` (the first two cache lines).
+fn prefetch_text(text: &str) {
+    let bytes = text.as_bytes();
+    if let Some(first) = bytes.first() {
+        prefetch(first);
+    }
+    if let Some(later) = bytes.get(64) {
+        prefetch(later);
+    }
+}
 
 /// An incident's name, from its first report's id.
 fn incident_name(first: &str) -> Text {
