@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hash};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
-use super::batch::{Batch, BytesHasher, Counted, Kept, Reporter, Sorted, id_prefix};
+use super::batch::{Batch, BytesHasher, Counted, Extent, Kept, Reporter, Sorted, id_prefix};
 use super::draft::{Draft, Findings, NO_INCIDENT};
 use super::finding::Finding;
 use super::fixed::Fixed;
@@ -525,7 +525,7 @@ impl<'a> Checker<'a> {
         // One pass over the briefs in time order: each one's sighting, to group it into
         // an incident, and the positions of the reports kept for evaluation in time order
         // (read apart from the rules, the scattered reads overlap).
-        let max_lat = incidents::highest_latitude(batch.briefs.iter().map(Sighting::of));
+        let max_lat = batch.extent.max_lat;
         let mut wholes = Vec::with_capacity(batch.wholes());
         let incidents = incidents::group_with(sorted.len(), max_lat, |i| {
             // The briefs are read in time order, scattered in memory: ask for each ahead.
@@ -1241,17 +1241,9 @@ impl<'a> Checker<'a> {
 fn time_order(batch: &Batch<'_>) -> Vec<u32> {
     let briefs = &batch.briefs;
     let n = briefs.len();
-    // One pass over the briefs: the earliest and latest second, and which bits the keys
-    // below can differ in. The lowest bit two seconds differ in is the lowest set in any
-    // second's difference from one of them, whichever one (here the first read).
-    let base = briefs.first().map_or(0, |b| b.secs);
-    let (mut first, mut last, mut apart, mut fractions) = (i64::MAX, i64::MIN, 0u64, 0u64);
-    for b in briefs {
-        first = first.min(b.secs);
-        last = last.max(b.secs);
-        apart |= b.secs.wrapping_sub(base) as u64;
-        fractions |= u64::from(b.nanos);
-    }
+    // The earliest and latest second, and which bits the keys below can differ in, as
+    // the batch kept them up while briefs were added.
+    let Extent { first, last, apart, fractions, .. } = batch.extent;
     let (first, span) = if n == 0 { (0, 0) } else { (first, last.saturating_sub(first)) };
     if span >= 1 << 33 {
         let mut order: Vec<u32> = (0..n as u32).collect();
