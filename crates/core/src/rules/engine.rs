@@ -12,6 +12,7 @@ use super::draft::{Draft, Findings, NO_INCIDENT};
 use super::finding::Finding;
 use super::fixed::Fixed;
 use super::incidents::{self, Incidents, Sighting, WordHasher};
+use super::reason::reason;
 use super::report::{Category, Direction, Event, Report, ReportError, Text};
 use super::scan::{MAX_OBSERVERS, Scanned, scan_into_with};
 use crate::agreement::rule::{Role, Rule};
@@ -651,10 +652,15 @@ impl<'a> Checker<'a> {
                         side,
                         report,
                         spots,
-                        format!(
-                            "{act} by {} {} h after the effective time; {citation} ends all hostilities from then",
+                        reason!(
+                            act,
+                            " by ",
                             side.unwrap_or("an unidentified side"),
-                            Fixed::one(self.hours_after_effective(start))
+                            " ",
+                            Fixed::one(self.hours_after_effective(start)),
+                            " h after the effective time; ",
+                            citation,
+                            " ends all hostilities from then"
                         ),
                     )),
                     Some(zone) => {
@@ -669,7 +675,25 @@ impl<'a> Checker<'a> {
                                 } else {
                                     "within or against"
                                 };
-                            out.push(self.at_spot(prepared, side, report, spot, format!("{act} {role} {} ({}); {citation} forbids any hostile act within, from or against {zone}", zone, self.zone_id(spot))));
+                            out.push(self.at_spot(
+                                prepared,
+                                side,
+                                report,
+                                spot,
+                                reason!(
+                                    act,
+                                    " ",
+                                    role,
+                                    " ",
+                                    zone,
+                                    " (",
+                                    self.zone_id(spot),
+                                    "); ",
+                                    citation,
+                                    " forbids any hostile act within, from or against ",
+                                    zone
+                                ),
+                            ));
                         }
                     }
                 }
@@ -682,11 +706,19 @@ impl<'a> Checker<'a> {
                     Some(side),
                     report,
                     spots,
-                    format!(
-                        "{count} {} of {side} crossed {} without an authorization from {}; {citation} requires one",
+                    reason!(
+                        count,
+                        " ",
                         category_words(*category),
+                        " of ",
+                        side,
+                        " crossed ",
                         r.line,
-                        r.authorized_by
+                        " without an authorization from ",
+                        r.authorized_by,
+                        "; ",
+                        citation,
+                        " requires one"
                     ),
                 ));
             }
@@ -720,11 +752,19 @@ impl<'a> Checker<'a> {
                         Some(side),
                         report,
                         spots,
-                        format!(
-                            "{count} {} of {side} entered {} with no authorization from {}; {citation} admits only {}",
+                        reason!(
+                            count,
+                            " ",
                             category_words(*category),
+                            " of ",
+                            side,
+                            " entered ",
                             r.zone,
+                            " with no authorization from ",
                             r.authorized_by,
+                            "; ",
+                            citation,
+                            " admits only ",
                             roles_words(&r.allowed)
                         ),
                     ));
@@ -735,12 +775,39 @@ impl<'a> Checker<'a> {
                 Event::ZoneEntry { side, count, category, direction: Direction::Out, authorization: None, .. },
             ) if start >= self.agreement.effective_at() && !self.withdrawing(r.zone.as_str(), *category, start) => {
                 let entered = spots.first().and_then(|s| self.side_entered_from(r.zone.as_str(), s));
-                out.push(self.at_report(prepared, Some(side), report, spots, format!(
-                        "{count} {} of {side} left {} into {} with no authorization; {citation} needs the authorization of that side's commander",
-                        category_words(*category),
-                        r.zone,
-                        entered.map_or_else(|| "a side's territory".to_owned(), |s| format!("the territory of {s}"))
-                    ),
+                out.push(self.at_report(
+                    prepared,
+                    Some(side),
+                    report,
+                    spots,
+                    match &entered {
+                        Some(entered) => reason!(
+                            count,
+                            " ",
+                            category_words(*category),
+                            " of ",
+                            side,
+                            " left ",
+                            r.zone,
+                            " into the territory of ",
+                            entered,
+                            " with no authorization; ",
+                            citation,
+                            " needs the authorization of that side's commander"
+                        ),
+                        None => reason!(
+                            count,
+                            " ",
+                            category_words(*category),
+                            " of ",
+                            side,
+                            " left ",
+                            r.zone,
+                            " into a side's territory with no authorization; ",
+                            citation,
+                            " needs the authorization of that side's commander"
+                        ),
+                    },
                 ));
             }
             (Rule::HeadcountLimit(r), Event::Personnel { side, count, category, .. })
@@ -805,11 +872,18 @@ impl<'a> Checker<'a> {
                             Some(side),
                             report,
                             spot,
-                            format!(
-                                "{hazard} of {side} still in {} {} days after the removal deadline {}; {citation}",
+                            reason!(
+                                hazard,
+                                " of ",
+                                side,
+                                " still in ",
                                 self.zone_id(spot),
+                                " ",
                                 Fixed::one(days),
-                                deadline.to_rfc3339()
+                                " days after the removal deadline ",
+                                deadline.to_rfc3339(),
+                                "; ",
+                                citation
                             ),
                         ));
                     }
@@ -823,7 +897,23 @@ impl<'a> Checker<'a> {
                 let Some(deadline) = prepared.instant else { return };
                 if start > deadline {
                     if let Some(spot) = first_in(spots, self.foreign_mask(side)) {
-                        out.push(self.at_spot(prepared, Some(side), report, spot, format!("forces of {side} in {} (held by the other side) {} days after the effective time; {citation} allows 10 days to leave", self.zone_id(spot), Fixed::one(self.hours_after_effective(start) / 24.0))));
+                        out.push(self.at_spot(
+                            prepared,
+                            Some(side),
+                            report,
+                            spot,
+                            reason!(
+                                "forces of ",
+                                side,
+                                " in ",
+                                self.zone_id(spot),
+                                " (held by the other side) ",
+                                Fixed::one(self.hours_after_effective(start) / 24.0),
+                                " days after the effective time; ",
+                                citation,
+                                " allows 10 days to leave"
+                            ),
+                        ));
                     }
                 }
             }
@@ -843,7 +933,14 @@ impl<'a> Checker<'a> {
                         Some(side),
                         report,
                         spot,
-                        format!("ground forces of {side} in {}, the other side's area; {citation}", self.zone_id(spot)),
+                        reason!(
+                            "ground forces of ",
+                            side,
+                            " in ",
+                            self.zone_id(spot),
+                            ", the other side's area; ",
+                            citation
+                        ),
                     ));
                     return;
                 }
@@ -860,10 +957,19 @@ impl<'a> Checker<'a> {
                         Some(side),
                         report,
                         spot,
-                        format!(
-                            "ground forces of {side} in {zone} ({}) {} h after the effective time; {citation} requires them to respect {zone}",
+                        reason!(
+                            "ground forces of ",
+                            side,
+                            " in ",
+                            zone,
+                            " (",
                             self.zone_id(spot),
-                            Fixed::whole(self.hours_after_effective(spot.at))
+                            ") ",
+                            Fixed::whole(self.hours_after_effective(spot.at)),
+                            " h after the effective time; ",
+                            citation,
+                            " requires them to respect ",
+                            zone
                         ),
                     ));
                 }
@@ -1069,11 +1175,19 @@ impl<'a> Checker<'a> {
                 Some(side),
                 report,
                 spot,
-                format!(
-                    "{what} of {side} in {} {} h after the effective time; {citation} allows {} h",
+                reason!(
+                    what,
+                    " of ",
+                    side,
+                    " in ",
                     self.zone_id(spot),
+                    " ",
                     Fixed::whole(self.hours_after_effective(spot.at)),
-                    Fixed::whole(allowed)
+                    " h after the effective time; ",
+                    citation,
+                    " allows ",
+                    Fixed::whole(allowed),
+                    " h"
                 ),
             ));
         }

@@ -28,6 +28,32 @@ impl Fixed {
     }
 }
 
+impl Fixed {
+    /// Append the text `Display` writes, without the formatting machinery in the usual
+    /// case.
+    pub fn write_into(&self, out: &mut String) {
+        match rounded(self.value, self.places) {
+            Some(units) => {
+                if self.value.is_sign_negative() {
+                    out.push('-');
+                }
+                let mut digits = itoa::Buffer::new();
+                if self.places == 0 {
+                    out.push_str(digits.format(units));
+                } else {
+                    out.push_str(digits.format(units / 10));
+                    out.push('.');
+                    out.push(char::from(b'0' + (units % 10) as u8));
+                }
+            }
+            None => {
+                use fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+}
+
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match rounded(self.value, self.places) {
@@ -74,6 +100,11 @@ mod tests {
     fn same(value: f64) {
         assert_eq!(Fixed::one(value).to_string(), format!("{value:.1}"), "{value:e} with one decimal");
         assert_eq!(Fixed::whole(value).to_string(), format!("{value:.0}"), "{value:e} with none");
+        for fixed in [Fixed::one(value), Fixed::whole(value)] {
+            let mut out = String::from("x");
+            fixed.write_into(&mut out);
+            assert_eq!(out, format!("x{fixed}"), "{value:e} appended");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod finding;
 mod fixed;
 pub mod incidents;
+mod reason;
 pub mod report;
 pub mod scan;
 
