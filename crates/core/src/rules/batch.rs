@@ -271,20 +271,69 @@ impl<const BITS: u32> Ends<BITS> {
 }
 
 /// Strings, each kept once and named by a number.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 struct Interner {
     names: Vec<Box<str>>,
     numbers: HashMap<Box<str>, u32, BuildHasherDefault<BytesHasher>>,
+    /// Names of up to 16 bytes looked up before, in a slot picked by their bytes: each
+    /// as ([`short_key`], its length, its number). Most lookups end here, without
+    /// hashing the name and comparing it through `memcmp`.
+    recent: [((u64, u64), u8, u32); RECENT],
+}
+
+/// Slots of [`Interner::recent`].
+const RECENT: usize = 32;
+
+/// Two numbers that, with its length, tell a text of up to 16 bytes from any other: its
+/// first and last 8 bytes (overlapping under 16), or 4, or for under 4 bytes every
+/// byte; `None` past 16 bytes.
+fn short_key(bytes: &[u8]) -> Option<(u64, u64)> {
+    let n = bytes.len();
+    let word = |at: usize| bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    let half = |at: usize| bytes.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes);
+    match n {
+        17.. => None,
+        8.. => Some((word(0)?, word(n - 8)?)),
+        4.. => Some((u64::from(half(0)?), u64::from(half(n - 4)?))),
+        1.. => {
+            let byte = |at: usize| u64::from(bytes[at.min(n - 1)]);
+            Some((byte(0) | byte(1) << 8 | byte(2) << 16, 0))
+        }
+        0 => Some((0, 0)),
+    }
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Self { names: Vec::new(), numbers: HashMap::default(), recent: [((0, 0), u8::MAX, 0); RECENT] }
+    }
 }
 
 impl Interner {
     fn number(&mut self, name: &str) -> u32 {
-        if let Some(&n) = self.numbers.get(name) {
-            return n;
+        let key = short_key(name.as_bytes());
+        let slot = key.map(|(a, b)| {
+            let folded = (a ^ b.rotate_left(29) ^ name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (folded >> (64 - RECENT.ilog2())) as usize
+        });
+        if let (Some(key), Some(slot)) = (key, slot) {
+            let (known, len, n) = self.recent[slot];
+            if known == key && usize::from(len) == name.len() {
+                return n;
+            }
         }
-        let n = self.names.len() as u32;
-        self.names.push(name.into());
-        self.numbers.insert(name.into(), n);
+        let n = match self.numbers.get(name) {
+            Some(&n) => n,
+            None => {
+                let n = self.names.len() as u32;
+                self.names.push(name.into());
+                self.numbers.insert(name.into(), n);
+                n
+            }
+        };
+        if let (Some(key), Some(slot)) = (key, slot) {
+            self.recent[slot] = (key, name.len() as u8, n);
+        }
         n
     }
 
@@ -796,6 +845,40 @@ mod tests {
                 let got = (e.first, e.last, e.apart.trailing_zeros(), e.fractions, e.max_lat);
                 assert_eq!(got, want, "case {case}, cut at {cut}: {briefs:?}");
             }
+        }
+    }
+
+    /// Texts of up to 20 bytes over a few letters (so that many share their first or
+    /// last bytes): two have the same short key and length exactly when they are the
+    /// same text, and the interner numbers each name by its first appearance, whether
+    /// its memo of recent names answers or the map does.
+    #[test]
+    fn short_names_are_told_apart_and_numbered_once() {
+        let mut next = crate::rules::xorshift(0x51_7cc1_b727_220a_u64);
+        let texts: Vec<Vec<u8>> = (0..3000)
+            .map(|_| {
+                let len = (next() % 21) as usize;
+                (0..len).map(|_| [b'a', b'b', 0, 0xff][(next() % 4) as usize]).collect()
+            })
+            .collect();
+        for a in &texts {
+            for b in texts.iter().take(300) {
+                let (ka, kb) = (short_key(a), short_key(b));
+                assert_eq!(ka.is_some(), a.len() <= 16);
+                if let (Some(ka), Some(kb)) = (ka, kb) {
+                    assert_eq!(ka == kb && a.len() == b.len(), a == b, "{a:?} {b:?}");
+                }
+            }
+        }
+        let names: Vec<String> = texts.iter().map(|t| t.iter().map(|&b| char::from(b'a' + b % 7)).collect()).collect();
+        let mut interner = Interner::default();
+        let mut first: HashMap<&str, u32> = HashMap::new();
+        for _ in 0..20_000 {
+            let name = names[(next() % 60) as usize].as_str();
+            let fresh = first.len() as u32;
+            let want = *first.entry(name).or_insert(fresh);
+            assert_eq!(interner.number(name), want, "{name:?}");
+            assert_eq!(interner.name(want), name);
         }
     }
 
