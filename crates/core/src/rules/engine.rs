@@ -775,39 +775,26 @@ impl<'a> Checker<'a> {
                 Event::ZoneEntry { side, count, category, direction: Direction::Out, authorization: None, .. },
             ) if start >= self.agreement.effective_at() && !self.withdrawing(r.zone.as_str(), *category, start) => {
                 let entered = spots.first().and_then(|s| self.side_entered_from(r.zone.as_str(), s));
+                let into = if entered.is_some() { " into the territory of " } else { " into a side's territory" };
                 out.push(self.at_report(
                     prepared,
                     Some(side),
                     report,
                     spots,
-                    match &entered {
-                        Some(entered) => reason!(
-                            count,
-                            " ",
-                            category_words(*category),
-                            " of ",
-                            side,
-                            " left ",
-                            r.zone,
-                            " into the territory of ",
-                            entered,
-                            " with no authorization; ",
-                            citation,
-                            " needs the authorization of that side's commander"
-                        ),
-                        None => reason!(
-                            count,
-                            " ",
-                            category_words(*category),
-                            " of ",
-                            side,
-                            " left ",
-                            r.zone,
-                            " into a side's territory with no authorization; ",
-                            citation,
-                            " needs the authorization of that side's commander"
-                        ),
-                    },
+                    reason!(
+                        count,
+                        " ",
+                        category_words(*category),
+                        " of ",
+                        side,
+                        " left ",
+                        r.zone,
+                        into,
+                        entered.as_deref().unwrap_or_default(),
+                        " with no authorization; ",
+                        citation,
+                        " needs the authorization of that side's commander"
+                    ),
                 ));
             }
             (Rule::HeadcountLimit(r), Event::Personnel { side, count, category, .. })
