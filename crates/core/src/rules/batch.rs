@@ -567,8 +567,12 @@ impl<'r> Batch<'r> {
 
     /// Report `i`'s id.
     pub(crate) fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends.get(i - 1) };
-        self.ids.get(start..self.id_ends.get(i)).unwrap_or_default()
+        self.ids.get(self.id_start(i)..self.id_ends.get(i)).unwrap_or_default()
+    }
+
+    /// Where report `i`'s id starts among the ids: where the one before it ends.
+    fn id_start(&self, i: usize) -> usize {
+        if i == 0 { 0 } else { self.id_ends.get(i - 1) }
     }
 
     /// Whether no report's id is less than the one before it.
@@ -633,8 +637,7 @@ impl<'r> Batch<'r> {
 
     /// Ask for report `i`'s id, its end asked for before ([`Batch::prefetch_id_end`]).
     pub(crate) fn prefetch_id(&self, i: usize) {
-        let start = if i == 0 { 0 } else { self.id_ends.get(i - 1) };
-        if let Some(byte) = self.ids.as_bytes().get(start) {
+        if let Some(byte) = self.ids.as_bytes().get(self.id_start(i)) {
             prefetch(byte);
         }
     }
@@ -848,6 +851,16 @@ mod tests {
         }
     }
 
+    /// `count` texts of up to 20 bytes, each byte one of `letters`.
+    fn random_texts(next: &mut impl FnMut() -> u64, count: usize, letters: &[u8]) -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|_| {
+                let len = (next() % 21) as usize;
+                (0..len).map(|_| letters[(next() % letters.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+
     /// Texts of up to 20 bytes over a few letters (so that many share their first or
     /// last bytes): two have the same short key and length exactly when they are the
     /// same text, and the interner numbers each name by its first appearance, whether
@@ -855,12 +868,7 @@ mod tests {
     #[test]
     fn short_names_are_told_apart_and_numbered_once() {
         let mut next = crate::rules::xorshift(0x51_7cc1_b727_220a_u64);
-        let texts: Vec<Vec<u8>> = (0..3000)
-            .map(|_| {
-                let len = (next() % 21) as usize;
-                (0..len).map(|_| [b'a', b'b', 0, 0xff][(next() % 4) as usize]).collect()
-            })
-            .collect();
+        let texts = random_texts(&mut next, 3000, &[b'a', b'b', 0, 0xff]);
         for a in &texts {
             for b in texts.iter().take(300) {
                 let (ka, kb) = (short_key(a), short_key(b));
@@ -887,12 +895,7 @@ mod tests {
     #[test]
     fn compare_orders_texts_as_slices_do() {
         let mut next = crate::rules::xorshift(0x853c_49e6_748f_ea9b_u64);
-        let texts: Vec<Vec<u8>> = (0..400)
-            .map(|_| {
-                let len = (next() % 21) as usize;
-                (0..len).map(|_| [0, 1, b'a', b'b', 0xff][(next() % 5) as usize]).collect()
-            })
-            .collect();
+        let texts = random_texts(&mut next, 400, &[0, 1, b'a', b'b', 0xff]);
         for a in &texts {
             for b in &texts {
                 assert_eq!(compare(a, b), a.cmp(b), "{a:?} {b:?}");

@@ -26,45 +26,32 @@ impl Fixed {
     pub fn whole(value: f64) -> Self {
         Self { value, places: 0 }
     }
-}
 
-impl Fixed {
-    /// Append the text `Display` writes, without the formatting machinery in the usual
-    /// case.
-    pub fn write_into(&self, out: &mut String) {
+    /// Write the number to `out` (a `String` or a formatter): the digits by hand in the
+    /// usual case, the standard formatter otherwise. `Display` and reasons both use it.
+    pub fn write_into(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match rounded(self.value, self.places) {
             Some(units) => {
                 if self.value.is_sign_negative() {
-                    out.push('-');
+                    out.write_char('-')?;
                 }
                 let mut digits = itoa::Buffer::new();
                 if self.places == 0 {
-                    out.push_str(digits.format(units));
+                    out.write_str(digits.format(units))
                 } else {
-                    out.push_str(digits.format(units / 10));
-                    out.push('.');
-                    out.push(char::from(b'0' + (units % 10) as u8));
+                    out.write_str(digits.format(units / 10))?;
+                    out.write_char('.')?;
+                    out.write_char(char::from(b'0' + (units % 10) as u8))
                 }
             }
-            None => {
-                use fmt::Write;
-                let _ = write!(out, "{self}");
-            }
+            None => write!(out, "{:.*}", usize::from(self.places), self.value),
         }
     }
 }
 
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match rounded(self.value, self.places) {
-            Some(units) => {
-                if self.value.is_sign_negative() {
-                    f.write_str("-")?;
-                }
-                if self.places == 0 { write!(f, "{units}") } else { write!(f, "{}.{}", units / 10, units % 10) }
-            }
-            None => write!(f, "{:.*}", usize::from(self.places), self.value),
-        }
+        self.write_into(f)
     }
 }
 
@@ -100,10 +87,13 @@ mod tests {
     fn same(value: f64) {
         assert_eq!(Fixed::one(value).to_string(), format!("{value:.1}"), "{value:e} with one decimal");
         assert_eq!(Fixed::whole(value).to_string(), format!("{value:.0}"), "{value:e} with none");
-        for fixed in [Fixed::one(value), Fixed::whole(value)] {
+        // Appended to a text, as reasons are made.
+        for (fixed, standard) in
+            [(Fixed::one(value), format!("x{value:.1}")), (Fixed::whole(value), format!("x{value:.0}"))]
+        {
             let mut out = String::from("x");
-            fixed.write_into(&mut out);
-            assert_eq!(out, format!("x{fixed}"), "{value:e} appended");
+            fixed.write_into(&mut out).unwrap();
+            assert_eq!(out, standard, "{value:e} appended");
         }
     }
 

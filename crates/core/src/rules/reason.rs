@@ -50,7 +50,8 @@ impl Piece for u32 {
 impl Piece for Fixed {
     #[inline]
     fn put(&self, out: &mut String) {
-        self.write_into(out);
+        // Writing to a `String` does not fail.
+        let _ = self.write_into(out);
     }
 }
 
@@ -96,7 +97,7 @@ mod tests {
                     "/",
                     Fixed::one(hours)
                 );
-                let want = format!("{n} of {text} in {id}; {owned} {}/{}", Fixed::whole(hours), Fixed::one(hours));
+                let want = format!("{n} of {text} in {id}; {owned} {hours:.0}/{hours:.1}");
                 assert_eq!(made, want);
             }
         }

@@ -1431,9 +1431,6 @@ mod tests {
         assert_eq!(FIELDS[EVENT_BIT as usize], "side");
     }
 
-    /// A text is plain exactly when serde_json writes it as it is between quotes: every
-    /// byte that needs escaping, at every place in texts of 0 to 40 bytes (across the
-    /// 16-byte blocks and in the padded rest), and texts with none.
     /// Lines and texts of up to 70 bytes over a few letters, texts cut from the lines
     /// (equal) or changed in one byte, at every place: `same_at` is slice equality.
     #[test]
@@ -1454,6 +1451,9 @@ mod tests {
         }
     }
 
+    /// A text is plain exactly when serde_json writes it as it is between quotes: every
+    /// byte that needs escaping, at every place in texts of 0 to 40 bytes (across the
+    /// 16-byte blocks and in the padded rest), and texts with none.
     #[test]
     fn plain_is_what_needs_no_escaping() {
         let specials = ['"', '\\', '\n', '\u{0}', '\u{1f}'];
