@@ -311,7 +311,7 @@ impl<'a> Checker<'a> {
             count += 1;
         }
         let nationalities = &names[..count];
-        let report = (whole && !self.tallied_only[s.kind]).then(|| s.to_report());
+        let report = (whole && !self.tallied_only[s.kind]).then(|| s.to_rules_report());
         let tally = match &report {
             Some(report) => {
                 self.evaluate_alone(batch, report);

@@ -683,6 +683,19 @@ impl<'a> Scanned<'a> {
     /// The report, owned. Only for a `Scanned` that [`scan`] returned (every field its
     /// kind needs is there).
     pub fn to_report(&self) -> Report {
+        self.report(true)
+    }
+
+    /// The report as the rules read it, for a report evaluated as it is read and dropped
+    /// right after: [`Scanned::to_report`] with what no rule reads left empty (the
+    /// observers, the time's precision, the alleged responsibility, evidence and notes),
+    /// which would cost an allocation each, for every such report.
+    pub(crate) fn to_rules_report(&self) -> Report {
+        self.report(false)
+    }
+
+    /// The report, with (`all`) or without what only [`Scanned::to_report`] keeps.
+    fn report(&self, all: bool) -> Report {
         let text = |s: Option<&str>| s.map(Into::into);
         let string = |s: Option<&str>| s.map(str::to_owned);
         let side = self.side.unwrap_or_default().into();
@@ -763,26 +776,35 @@ impl<'a> Scanned<'a> {
             reported_by: Reporter {
                 party: self.party.into(),
                 team: text(self.team),
-                observers: self
-                    .observers()
-                    .iter()
-                    .map(|&(name, nationality)| Observer { name: name.to_owned(), nationality: string(nationality) })
-                    .collect(),
+                observers: match all {
+                    true => self
+                        .observers()
+                        .iter()
+                        .map(|&(name, nationality)| Observer {
+                            name: name.to_owned(),
+                            nationality: string(nationality),
+                        })
+                        .collect(),
+                    false => Vec::new(),
+                },
             },
             observed_at: observed,
-            time_precision: string(self.time_precision),
+            time_precision: string(self.time_precision.filter(|_| all)),
             received_at: self.received.unwrap_or_default().timestamp(),
             position: self.position,
             track: self.track.iter().map(|&(at, position)| TrackFix { at: at.timestamp(), position }).collect(),
             location_precision_m: self.location_precision_m,
-            alleged_responsible: string(self.alleged),
+            alleged_responsible: string(self.alleged.filter(|_| all)),
             assessed_responsible: string(self.assessed),
-            evidence: self
-                .evidence
-                .iter()
-                .map(|&(sha256, name)| Evidence { sha256: sha256.to_owned(), name: string(name) })
-                .collect(),
-            notes: string(self.notes),
+            evidence: match all {
+                true => self
+                    .evidence
+                    .iter()
+                    .map(|&(sha256, name)| Evidence { sha256: sha256.to_owned(), name: string(name) })
+                    .collect(),
+                false => Vec::new(),
+            },
+            notes: string(self.notes.filter(|_| all)),
             event,
         }
     }
@@ -1602,6 +1624,37 @@ mod tests {
         for kind in [Event::ZONE_ENTRY, Event::ROTATION, Event::MATERIEL] {
             assert!(compared[kind] >= 20, "kind {kind}: {} compared", compared[kind]);
         }
+    }
+
+    /// The report the rules read is the whole report with only the observers, the time's
+    /// precision, the alleged responsibility, evidence and notes left empty: over the
+    /// sample's lines, enough of which have each of those for a field kept by mistake, or
+    /// another dropped, to show.
+    #[test]
+    fn the_rules_report_lacks_only_what_no_rule_reads() {
+        let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
+        let mut left_out = [0; 5];
+        for line in sample.lines().filter(|l| !l.trim().is_empty()) {
+            let Some(s) = scan(line) else { continue };
+            let mut whole = s.to_report();
+            let lacks = [
+                !whole.reported_by.observers.is_empty(),
+                whole.time_precision.is_some(),
+                whole.alleged_responsible.is_some(),
+                !whole.evidence.is_empty(),
+                whole.notes.is_some(),
+            ];
+            for (count, lacks) in left_out.iter_mut().zip(lacks) {
+                *count += usize::from(lacks);
+            }
+            whole.reported_by.observers.clear();
+            whole.time_precision = None;
+            whole.alleged_responsible = None;
+            whole.evidence.clear();
+            whole.notes = None;
+            assert_eq!(s.to_rules_report(), whole, "{line}");
+        }
+        assert!(left_out.iter().all(|&n| n >= 3), "{left_out:?}");
     }
 
     /// Reading with the reporters of earlier lines at hand reads every line as reading it
