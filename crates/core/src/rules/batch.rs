@@ -151,6 +151,8 @@ pub struct Batch<'r> {
     reporter_numbers: HashMap<(u32, u32), u32, foldhash::fast::FixedState>,
     /// Room to write a key in.
     key: String,
+    /// Room to locate the places of a report evaluated as it is read in.
+    pub(crate) spots: Vec<super::engine::Spot>,
     /// Whether some report's id is less than the one before it.
     ids_fall: bool,
     /// Whether some report's id is the one before it (noted while none falls).

@@ -38,7 +38,7 @@ fn role_matches(role: Role, category: Category) -> bool {
 
 /// A place a report puts something, located.
 #[derive(Debug, Clone, Copy)]
-struct Spot {
+pub(crate) struct Spot {
     at: DateTime<FixedOffset>,
     position: Position,
     zone: u8,
@@ -335,7 +335,8 @@ impl<'a> Checker<'a> {
     /// report of `batch`: its findings wait in the batch for their place in time order.
     fn evaluate_alone(&self, batch: &mut Batch, report: &Report) {
         let (kind, index) = (report.event.index(), batch.len());
-        let mut spots = Vec::new();
+        // The batch's room for places, not a new list for every report.
+        let mut spots = std::mem::take(&mut batch.spots);
         self.spots(report, &mut spots);
         for (rank, &p) in self.by_kind[kind].iter().enumerate() {
             let prepared = &self.prepared[p];
@@ -347,6 +348,7 @@ impl<'a> Checker<'a> {
             let emitted = batch.pending.len() - before;
             batch.pending_keys.extend((0..emitted).map(|e| finding_key(index, rank, e)));
         }
+        batch.spots = spots;
     }
 
     /// Whether a report of `kind` and `class` by side `side` at `place` may break a

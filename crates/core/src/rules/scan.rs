@@ -688,8 +688,8 @@ impl<'a> Scanned<'a> {
 
     /// The report as the rules read it, for a report evaluated as it is read and dropped
     /// right after: [`Scanned::to_report`] with what no rule reads left empty (the
-    /// observers, the time's precision, the alleged responsibility, evidence and notes),
-    /// which would cost an allocation each, for every such report.
+    /// observers, the time's precision, the alleged responsibility, evidence, notes and a
+    /// vehicle's type), which would cost an allocation each, for every such report.
     pub(crate) fn to_rules_report(&self) -> Report {
         self.report(false)
     }
@@ -714,7 +714,7 @@ impl<'a> Scanned<'a> {
                 side,
                 count,
                 military: self.military.unwrap_or(false),
-                vehicle_type: string(self.vehicle_type),
+                vehicle_type: string(self.vehicle_type.filter(|_| all)),
             },
             Event::HOSTILE_ACT => Event::HostileAct {
                 side: text(self.side),
@@ -1627,22 +1627,27 @@ mod tests {
     }
 
     /// The report the rules read is the whole report with only the observers, the time's
-    /// precision, the alleged responsibility, evidence and notes left empty: over the
-    /// sample's lines, enough of which have each of those for a field kept by mistake, or
-    /// another dropped, to show.
+    /// precision, the alleged responsibility, evidence, notes and a vehicle's type left
+    /// empty: over the sample's lines, enough of which have each of those for a field kept
+    /// by mistake, or another dropped, to show.
     #[test]
     fn the_rules_report_lacks_only_what_no_rule_reads() {
         let sample = include_str!("../../../../data/korea-1953/reports-sample.ndjson");
-        let mut left_out = [0; 5];
+        let mut left_out = [0; 6];
         for line in sample.lines().filter(|l| !l.trim().is_empty()) {
             let Some(s) = scan(line) else { continue };
             let mut whole = s.to_report();
+            let vehicle_type = match &mut whole.event {
+                Event::Vehicle { vehicle_type, .. } => vehicle_type.take(),
+                _ => None,
+            };
             let lacks = [
                 !whole.reported_by.observers.is_empty(),
                 whole.time_precision.is_some(),
                 whole.alleged_responsible.is_some(),
                 !whole.evidence.is_empty(),
                 whole.notes.is_some(),
+                vehicle_type.is_some(),
             ];
             for (count, lacks) in left_out.iter_mut().zip(lacks) {
                 *count += usize::from(lacks);
