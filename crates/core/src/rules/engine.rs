@@ -970,7 +970,17 @@ impl<'a> Checker<'a> {
                     zones & (1 << s.zone) != 0
                         || (r.other_side_waters && self.in_other_waters(s, side, DEFAULT_CONTIGUOUS_M))
                 };
-                let mut candidates: Vec<Spot> = spots.iter().filter(|s| s.at >= from && offends(s)).copied().collect();
+                // The earliest place that offends (the first of equals), kept as they come
+                // rather than gathered into a list for every aircraft report.
+                let mut first: Option<Spot> = None;
+                let mut consider = |spot: Spot| {
+                    if spot.at >= from && first.is_none_or(|f| spot.at < f.at) && offends(&spot) {
+                        first = Some(spot);
+                    }
+                };
+                for &spot in spots {
+                    consider(spot);
+                }
                 if report.track.len() >= 2 {
                     let track = track_points(report);
                     for c in crossings(self.atlas, &track) {
@@ -978,15 +988,10 @@ impl<'a> Checker<'a> {
                             let Some(idx) = self.atlas.zones.zones.iter().position(|z| &z.id == to_zone) else {
                                 continue;
                             };
-                            let spot =
-                                Spot { at: c.at, position: Position { lon: c.lon, lat: c.lat }, zone: idx as u8 };
-                            if spot.at >= from && offends(&spot) {
-                                candidates.push(spot);
-                            }
+                            consider(Spot { at: c.at, position: Position { lon: c.lon, lat: c.lat }, zone: idx as u8 });
                         }
                     }
                 }
-                let first = candidates.into_iter().min_by_key(|s| s.at);
                 if let Some(spot) = &first {
                     out.push(self.at_spot(
                         prepared,
@@ -1011,14 +1016,18 @@ impl<'a> Checker<'a> {
                 let within = spots.iter().find(|s| {
                     zones & (1 << s.zone) != 0 || (r.other_side_waters && self.in_other_waters(s, side, reach))
                 });
-                let name = vessel_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                // Its type, for a reason: written only when there is one to write.
+                let name = || vessel_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 if *blockading && r.no_blockade {
                     out.push(self.at_report(
                         prepared,
                         Some(side),
                         report,
                         spots,
-                        format!("naval vessel{name} of {side} blockading; {citation} forbids a blockade of any kind"),
+                        format!(
+                            "naval vessel{} of {side} blockading; {citation} forbids a blockade of any kind",
+                            name()
+                        ),
                     ));
                 }
                 if let Some(spot) = within {
@@ -1028,7 +1037,8 @@ impl<'a> Checker<'a> {
                         report,
                         spot,
                         format!(
-                            "naval vessel{name} of {side} in {} within {} km of the other side's coast; {citation}",
+                            "naval vessel{} of {side} in {} within {} km of the other side's coast; {citation}",
+                            name(),
                             self.zone_id(spot),
                             Fixed::whole(reach / 1000.0)
                         ),
