@@ -776,16 +776,16 @@ impl<'a> Scanned<'a> {
             reported_by: Reporter {
                 party: self.party.into(),
                 team: text(self.team),
-                observers: match all {
-                    true => self
-                        .observers()
+                observers: if all {
+                    self.observers()
                         .iter()
                         .map(|&(name, nationality)| Observer {
                             name: name.to_owned(),
                             nationality: string(nationality),
                         })
-                        .collect(),
-                    false => Vec::new(),
+                        .collect()
+                } else {
+                    Vec::new()
                 },
             },
             observed_at: observed,
@@ -796,13 +796,13 @@ impl<'a> Scanned<'a> {
             location_precision_m: self.location_precision_m,
             alleged_responsible: string(self.alleged.filter(|_| all)),
             assessed_responsible: string(self.assessed),
-            evidence: match all {
-                true => self
-                    .evidence
+            evidence: if all {
+                self.evidence
                     .iter()
                     .map(|&(sha256, name)| Evidence { sha256: sha256.to_owned(), name: string(name) })
-                    .collect(),
-                false => Vec::new(),
+                    .collect()
+            } else {
+                Vec::new()
             },
             notes: string(self.notes.filter(|_| all)),
             event,
