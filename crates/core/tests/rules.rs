@@ -368,6 +368,35 @@ fn reports_1_9_km_apart_east_west_are_one_incident() {
     }
 }
 
+/// Grouping reads the reports in time order a block of some thousands at a time: pairs
+/// of reports of one incident are found whole wherever the blocks' edges fall, here with
+/// a pair astride every edge (a report alone first puts each pair off by one).
+#[test]
+fn incidents_are_whole_across_many_thousands_of_reports() {
+    let at = effective() + Duration::hours(75);
+    let unit = json!({"side": "kpa-cpv", "count": 40, "category": "military"});
+    let pairs = 5_000;
+    let lawful = json!({"side": "unc", "count": 3, "category": "civilian"});
+    let mut reports = vec![report("alone", at - Duration::hours(1), Some(off_line(-30_000.0)), "personnel", lawful)];
+    for k in 0..pairs {
+        // Two hours between pairs: each pair is its own incident.
+        let t = at + Duration::hours(2 * k);
+        let mut a = report(&format!("a{k:05}"), t, Some(off_line(800.0)), "personnel", unit.clone());
+        a.reported_by.party = "unc".into();
+        a.reported_by.team = None;
+        reports.push(a);
+        reports.push(report(&format!("b{k:05}"), t + minutes(20), Some(off_line(900.0)), "personnel", unit.clone()));
+    }
+    // Read latest first, so that time order is not the order read.
+    reports.reverse();
+    let found = check(&reports);
+    assert_eq!(found.len(), 2 * pairs as usize);
+    for (f, k) in found.iter().zip((0..pairs).flat_map(|k| [k, k])) {
+        assert_eq!(f.reports, [format!("a{k:05}"), format!("b{k:05}")], "{f:?}");
+        assert_eq!(f.sources, 2, "{f:?}");
+    }
+}
+
 fn mixed_reports() -> Vec<Report> {
     let at = effective() + Duration::hours(75);
     let mut reports = Vec::new();
