@@ -1354,9 +1354,9 @@ impl<'a> Checker<'a> {
 }
 
 /// Sightings read ahead of grouping at a time (128 KiB of them), and how many briefs
-/// ahead each read is asked for: on the 10M file, a block of 4,096 read 64 ahead took
-/// 0.4 s less than reading each brief as grouping asked for it, 16 ahead (BENCHMARKS.md,
-/// session 18).
+/// ahead each read is asked for. On the 10M file, against each brief read as grouping
+/// asked for it (16 ahead): a median 0.085 s less over 26 pairs on a quiet host, 0.5 s
+/// in a first set on a busy one (BENCHMARKS.md, session 18).
 const SIGHTING_BLOCK: usize = 4096;
 const SIGHTING_AHEAD: usize = 64;
 
