@@ -1355,8 +1355,10 @@ impl<'a> Checker<'a> {
 
 /// Sightings read ahead of grouping at a time (128 KiB of them), and how many briefs
 /// ahead each read is asked for. On the 10M file, against each brief read as grouping
-/// asked for it (16 ahead): a median 0.085 s less over 26 pairs on a quiet host, 0.5 s
-/// in a first set on a busy one (BENCHMARKS.md, session 18).
+/// asked for it (16 ahead): a median 0.085 s less over 26 pairs on a quiet host, 0.53 s
+/// in an earlier set of 5 on a busier one (BENCHMARKS.md, session 18). The test
+/// `incidents_are_whole_across_many_thousands_of_reports` reads more than two blocks:
+/// a larger block needs a larger test.
 const SIGHTING_BLOCK: usize = 4096;
 const SIGHTING_AHEAD: usize = 64;
 
